@@ -1,0 +1,58 @@
+import type { Context } from "../context";
+import { User } from "../entities/user.entity";
+import { assertValid, BadUserInputError, UnauthenticatedError } from "../errors";
+import { passwordProblem } from "./password-policy";
+import { emailProblem, fieldErrors, nameProblem } from "./validation";
+
+const INVALID_CREDENTIALS = "Invalid email or password.";
+
+/** Creates a USER and logs the visitor in as them. */
+export async function register(ctx: Context, input: { email: string; name: string; password: string }): Promise<User> {
+  assertValid(
+    fieldErrors({
+      email: emailProblem(input.email),
+      name: nameProblem(input.name),
+      password: passwordProblem(input.password, input),
+    }),
+  );
+  const passwordHash = await ctx.services.hasher.hash(input.password);
+  const user = await ctx.em.getRepository(User).add({ email: input.email, name: input.name.trim(), passwordHash });
+  await startSession(ctx, user, false);
+  return user;
+}
+
+/** One answer for an unknown email and a wrong password, and the same work (a hash) for both. */
+export async function login(ctx: Context, email: string, password: string, rememberMe: boolean): Promise<User> {
+  const user = email.length <= 254 ? await ctx.em.getRepository(User).findForLogin(email) : null;
+  const ok = await ctx.services.hasher.verify(user?.passwordHash, password.slice(0, 1024));
+  if (!user || !ok) throw new BadUserInputError({ email: INVALID_CREDENTIALS, password: INVALID_CREDENTIALS }, INVALID_CREDENTIALS);
+  await startSession(ctx, user, rememberMe);
+  return user;
+}
+
+export async function changePassword(ctx: Context, currentPassword: string, newPassword: string): Promise<boolean> {
+  const user = requireUser(ctx);
+  await ctx.em.populate(user, ["passwordHash"]);
+  if (!(await ctx.services.hasher.verify(user.passwordHash, currentPassword.slice(0, 1024)))) {
+    throw new BadUserInputError({ currentPassword: "is not your current password" });
+  }
+  assertValid(fieldErrors({ newPassword: passwordProblem(newPassword, user) }));
+  user.passwordHash = await ctx.services.hasher.hash(newPassword);
+  await ctx.em.flush();
+  await ctx.session.endOtherSessions(user.id);
+  // A new id for this session too: whoever knew the old one is out with the old password.
+  await ctx.session.logIn(user.id, ctx.session.rememberMe);
+  return true;
+}
+
+export function requireUser(ctx: Context): User {
+  if (!ctx.user) throw new UnauthenticatedError();
+  return ctx.user;
+}
+
+async function startSession(ctx: Context, user: User, rememberMe: boolean): Promise<void> {
+  const { previousPublicId } = await ctx.session.logIn(user.id, rememberMe);
+  ctx.user = user;
+  // The cart issue hooks in here: merge the cart of `previousPublicId` into the user's cart.
+  void previousPublicId;
+}

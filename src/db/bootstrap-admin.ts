@@ -1,0 +1,26 @@
+import type { EntityManager } from "@mikro-orm/core";
+import type { Logger } from "pino";
+import type { PasswordHasher } from "../auth/password-hasher";
+import { passwordProblem } from "../auth/password-policy";
+import { emailProblem } from "../auth/validation";
+import type { Config } from "../config";
+import { ConflictError } from "../errors";
+import { Role } from "../entities/role";
+import { User } from "../entities/user.entity";
+import { normalizeEmail } from "../entities/user.repository";
+
+/** Creates the ADMIN named by ADMIN_EMAIL/ADMIN_PASSWORD when no user has that email yet. */
+export async function bootstrapAdmin(em: EntityManager, config: Config, hasher: PasswordHasher, log: Logger): Promise<void> {
+  if (!config.admin) return;
+  const { email, password } = config.admin;
+  const problem = emailProblem(email) ?? passwordProblem(password, { email, name: "Administrator" });
+  if (problem) throw new Error(`ADMIN_EMAIL/ADMIN_PASSWORD: ${problem}`);
+  if (await em.count(User, { email: normalizeEmail(email) })) return;
+  try {
+    await em.getRepository(User).add({ email, name: "Administrator", passwordHash: await hasher.hash(password), role: Role.ADMIN });
+    log.info("created the ADMIN_EMAIL administrator");
+  } catch (err) {
+    // Another instance starting at the same moment created it first.
+    if (!(err instanceof ConflictError)) throw err;
+  }
+}

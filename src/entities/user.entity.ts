@@ -1,0 +1,41 @@
+import { Entity, EntityRepositoryType, OptionalProps, Enum, Index, PrimaryKey, Property, Unique } from "@mikro-orm/core";
+import { Field, ID, ObjectType } from "type-graphql";
+import { Role } from "./role";
+import { UserRepository } from "./user.repository";
+
+@ObjectType()
+@Entity({ tableName: "users", repository: () => UserRepository })
+export class User {
+  [EntityRepositoryType]?: UserRepository;
+  [OptionalProps]?: "role" | "createdAt" | "updatedAt";
+
+  @Field(() => ID)
+  @PrimaryKey({ type: "integer", autoincrement: true })
+  id!: number;
+
+  /** Stored lower-cased, so uniqueness is case-insensitive on MySQL and SQLite alike. */
+  @Field()
+  @Unique({ name: "users_email_unique" })
+  @Property({ type: "string", length: 254 })
+  email!: string;
+
+  @Field()
+  @Property({ type: "string", length: 100 })
+  name!: string;
+
+  @Field(() => Role)
+  @Index({ name: "users_role_index" })
+  @Enum({ items: () => Role, nativeEnumName: undefined, default: Role.USER })
+  role: Role = Role.USER;
+
+  // Never a GraphQL field; lazy so an ordinary load does not even read it.
+  @Property({ type: "string", length: 255, hidden: true, lazy: true })
+  passwordHash!: string;
+
+  @Field(() => Date)
+  @Property({ type: "datetime", length: 3, onCreate: () => new Date() })
+  createdAt: Date = new Date();
+
+  @Property({ type: "datetime", length: 3, onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

@@ -1,0 +1,40 @@
+import { Router } from "express";
+import type { Services } from "../services";
+
+async function probe(check: () => Promise<unknown>, timeoutMs: number): Promise<"up" | "down"> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("timeout")), timeoutMs);
+  });
+  try {
+    await Promise.race([check(), timeout]);
+    return "up";
+  } catch {
+    return "down";
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** /healthz: the process answers. /readyz: each dependency answers, named by what it is. */
+export function healthRouter(services: Services): Router {
+  const router = Router();
+  const { config } = services;
+  router.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  router.get("/readyz", async (_req, res) => {
+    const timeoutMs = config.dependencyTimeoutMs;
+    const [database, sessions] = await Promise.all([
+      probe(() => services.orm.em.getConnection().execute("select 1"), timeoutMs),
+      probe(() => services.sessions.ping(), timeoutMs),
+    ]);
+    const dependencies = {
+      [config.database.kind]: database,
+      [config.redis ? "redis" : "memory"]: sessions,
+    };
+    const ready = database === "up" && sessions === "up";
+    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "unavailable", dependencies });
+  });
+  return router;
+}

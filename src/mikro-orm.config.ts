@@ -1,0 +1,50 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { defineConfig, type Options } from "@mikro-orm/core";
+import { BetterSqliteDriver } from "@mikro-orm/better-sqlite";
+import { Migrator } from "@mikro-orm/migrations";
+import { MySqlDriver } from "@mikro-orm/mysql";
+import type { Config } from "./config";
+import { entities } from "./entities";
+
+const root = path.resolve(__dirname, "..", "..");
+
+/** The one ORM configuration, used by the app, the CLI and the tests. */
+export function ormOptions(config: Config, overrides: Partial<Options> = {}): Options {
+  const kind = config.database.kind;
+  const migrations = {
+    path: path.join(root, "dist", "migrations", kind),
+    pathTs: path.join(root, "migrations", kind),
+    glob: "!(*.d).{js,ts}",
+    emit: "ts" as const,
+    snapshot: false,
+    transactional: true,
+    allOrNothing: true,
+  };
+  const common = {
+    entities,
+    extensions: [Migrator],
+    migrations,
+    forceUtcTimezone: true,
+    preferTs: false,
+    discovery: { warnWhenNoEntities: true },
+  };
+  if (config.database.kind === "mysql") {
+    return defineConfig({
+      ...common,
+      driver: MySqlDriver,
+      clientUrl: config.database.url,
+      timezone: "+00:00",
+      pool: { min: 0, max: 10, acquireTimeoutMillis: config.dependencyTimeoutMs },
+      driverOptions: { connectTimeout: config.dependencyTimeoutMs },
+      ...overrides,
+    });
+  }
+  if (config.database.path !== ":memory:") mkdirSync(path.dirname(path.resolve(config.database.path)), { recursive: true });
+  return defineConfig({
+    ...common,
+    driver: BetterSqliteDriver,
+    dbName: config.database.path,
+    ...overrides,
+  });
+}

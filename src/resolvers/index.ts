@@ -1,0 +1,5 @@
+import type { NonEmptyArray } from "type-graphql";
+import { AuthResolver } from "./auth.resolver";
+import { SessionResolver } from "./session.resolver";
+
+export const resolvers: NonEmptyArray<Function> = [AuthResolver, SessionResolver];

@@ -1,0 +1,100 @@
+import { randomBytes } from "node:crypto";
+import type { Request, Response } from "express";
+import type { Config } from "../config";
+import type { SessionBackend } from "./session-backend";
+
+const newPublicId = () => randomBytes(16).toString("base64url");
+const call = (fn: (cb: (err?: unknown) => void) => void) =>
+  new Promise<void>((resolve, reject) => fn((err) => (err ? reject(err) : resolve())));
+
+/**
+ * The one view of the cookie session that resolvers and domain code get (through the context).
+ * Every write that matters is awaited here, so a store failure is an error to the client, never a
+ * silent success.
+ */
+export class RequestSession {
+  constructor(
+    private readonly req: Request,
+    private readonly res: Response,
+    private readonly backend: SessionBackend,
+    private readonly config: Config,
+  ) {}
+
+  get userId(): number | undefined {
+    return this.req.session?.userId;
+  }
+
+  /** The current session's public id, or undefined while nothing has been stored for this visitor. */
+  get publicId(): string | undefined {
+    return this.req.session?.createdAt ? this.req.session.publicId : undefined;
+  }
+
+  get rememberMe(): boolean {
+    return this.req.session?.rememberMe ?? false;
+  }
+
+  /** Starts storing a session for this visitor (an anonymous cart needs one) and returns its public id. */
+  async ensureStarted(): Promise<string> {
+    const sess = this.req.session;
+    if (!sess.createdAt) {
+      this.initialize();
+      await call((cb) => sess.save(cb));
+    }
+    return sess.publicId!;
+  }
+
+  /**
+   * Logs in with a new session id (no fixation). Returns the public id of the session it replaced, so
+   * the caller can carry over what the anonymous session had (its cart).
+   */
+  async logIn(userId: number, rememberMe: boolean): Promise<{ previousPublicId?: string }> {
+    const previous = this.req.session;
+    const previousPublicId = previous.createdAt ? previous.publicId : undefined;
+    if (previous.userId !== undefined && previousPublicId) {
+      await this.backend.unregister(previous.userId, previousPublicId);
+    }
+    await call((cb) => this.req.session.regenerate(cb));
+    this.initialize();
+    const sess = this.req.session;
+    sess.userId = userId;
+    sess.rememberMe = rememberMe;
+    if (rememberMe) {
+      sess.cookie.maxAge = Math.min(this.config.session.rememberMeMs, this.config.session.absoluteTimeoutS * 1000);
+    }
+    await call((cb) => sess.save(cb));
+    await this.backend.register(userId, sess.publicId!, this.req.sessionID);
+    return { previousPublicId };
+  }
+
+  /** Ends this session on the server and clears the cookie. False when there was none. */
+  async logOut(): Promise<boolean> {
+    const sess = this.req.session;
+    if (!sess?.createdAt) return false;
+    const { userId, publicId } = sess;
+    await call((cb) => sess.destroy(cb));
+    if (userId !== undefined) await this.backend.unregister(userId, publicId!);
+    this.clearCookie();
+    return true;
+  }
+
+  /** Ends every other session of the current user; returns how many ended. */
+  endOtherSessions(userId: number): Promise<number> {
+    const current = this.publicId;
+    return this.backend.end(userId, (publicId) => publicId !== current);
+  }
+
+  private initialize(): void {
+    const now = Date.now();
+    const sess = this.req.session;
+    sess.publicId = newPublicId();
+    sess.createdAt = now;
+    sess.lastSeenAt = now;
+    const agent = this.req.get("user-agent");
+    if (agent) sess.userAgent = agent.slice(0, 256);
+  }
+
+  private clearCookie(): void {
+    const { cookieName, sameSite, secureCookie } = this.config.session;
+    this.res.clearCookie(cookieName, { path: "/", httpOnly: true, sameSite, secure: secureCookie });
+  }
+}

@@ -1,0 +1,59 @@
+import { randomBytes } from "node:crypto";
+import type { RequestHandler } from "express";
+import session from "express-session";
+import type { Config } from "../config";
+import type { SessionBackend } from "./session-backend";
+import { LOADED_FROM_STORE, isExpired } from "./session-data";
+
+/**
+ * express-session configured to the contract, followed by the server-side timeout check.
+ * No session is stored until something is put in it (saveUninitialized: false).
+ */
+export function sessionMiddleware(config: Config, backend: SessionBackend, log: (msg: string) => void): RequestHandler[] {
+  let secrets = config.session.secrets;
+  if (!secrets.length) {
+    // Only reachable outside production (config refuses it there): sessions last as long as this process.
+    secrets = [randomBytes(32).toString("hex")];
+    log("SESSION_SECRET is not set: using a random secret, so sessions end when this process stops");
+  }
+  const express = session({
+    name: config.session.cookieName,
+    secret: secrets,
+    store: backend.expressStore,
+    resave: false,
+    saveUninitialized: false,
+    rolling: false,
+    unset: "destroy",
+    cookie: {
+      httpOnly: true,
+      sameSite: config.session.sameSite,
+      secure: config.session.secureCookie,
+      path: "/",
+      maxAge: undefined, // a browser-session cookie unless login asks to be remembered
+    },
+  });
+
+  const { idleTimeoutS } = config.session;
+  // lastSeenAt is written at most this often, so an ordinary request costs a touch, not a rewrite.
+  const lastSeenResolutionMs = Math.min(60_000, (idleTimeoutS * 1000) / 4);
+
+  const enforceTimeouts: RequestHandler = (req, res, next) => {
+    const sess = req.session;
+    if (!sess?.createdAt) return next();
+    Object.defineProperty(sess, LOADED_FROM_STORE, { value: true, enumerable: false });
+    const now = Date.now();
+    if (isExpired(sess, config.session, now)) {
+      const { userId, publicId } = sess;
+      return sess.regenerate((err) => {
+        if (err) return next(err);
+        res.clearCookie(config.session.cookieName, { path: "/" });
+        if (userId === undefined) return next();
+        backend.unregister(userId, publicId!).then(() => next(), next);
+      });
+    }
+    if (now - (sess.lastSeenAt ?? 0) >= lastSeenResolutionMs) sess.lastSeenAt = now;
+    next();
+  };
+
+  return [express, enforceTimeouts];
+}

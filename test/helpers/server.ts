@@ -1,0 +1,83 @@
+import "reflect-metadata";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createClient } from "redis";
+import mysql from "mysql2/promise";
+import { loadConfig, type Config } from "../../src/config";
+import { startServer, type RunningServer } from "../../src/server";
+import { TestClient } from "./client";
+
+export const MYSQL_ROOT = process.env.TEST_MYSQL_URL ?? "mysql://root@127.0.0.1:3306";
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0";
+// Lets several checkouts run their suites side by side against the same MySQL and Redis.
+const NAMESPACE = (process.env.SG_TEST_NAMESPACE ?? "sg_test").replace(/\W/g, "_");
+export const TEST_SECRET = "test-secret-that-is-long-enough-0123456789";
+
+export interface TestServer extends RunningServer {
+  config: Config;
+  client(headers?: Record<string, string>): TestClient;
+  /** SQL for inspecting state directly (MySQL tests only). */
+  sql<T = any>(query: string, params?: unknown[]): Promise<T[]>;
+}
+
+/** Each test file gets its own MySQL database and Redis key prefix, created fresh. */
+export async function freshDependencies(name: string): Promise<{ databaseUrl: string; redisPrefix: string }> {
+  const db = `${NAMESPACE}_${name.replace(/\W/g, "_")}`;
+  const conn = await mysql.createConnection(MYSQL_ROOT);
+  await conn.query(`DROP DATABASE IF EXISTS \`${db}\``);
+  await conn.query(`CREATE DATABASE \`${db}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await conn.end();
+  const redisPrefix = `${NAMESPACE}:${name}:`;
+  const redis = createClient({ url: REDIS_URL });
+  await redis.connect();
+  for await (const keys of redis.scanIterator({ MATCH: `${redisPrefix}*`, COUNT: 500 })) {
+    if (keys.length) await redis.del(keys);
+  }
+  await redis.close();
+  return { databaseUrl: `${MYSQL_ROOT}/${db}`, redisPrefix };
+}
+
+export async function startTestServer(name: string, env: Record<string, string> = {}): Promise<TestServer> {
+  const { databaseUrl, redisPrefix } = await freshDependencies(name);
+  const config = loadConfig({
+    NODE_ENV: "test",
+    PORT: "0",
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    REDIS_KEY_PREFIX: redisPrefix,
+    SESSION_SECRET: TEST_SECRET,
+    ...env,
+  });
+  const server = await startServer(config);
+  const pool = mysql.createPool({ uri: databaseUrl, connectionLimit: 2 });
+  return {
+    ...server,
+    config,
+    client: (headers) => new TestClient(server.url, headers),
+    sql: async (query, params) => (await pool.query(query, params))[0] as any,
+    close: async () => {
+      await server.close();
+      await pool.end();
+    },
+  };
+}
+
+/** The embedded defaults: a SQLite file in a temp folder and the in-process session store. */
+export async function startEmbeddedServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const dir = mkdtempSync(path.join(tmpdir(), "sessiongraph-"));
+  const config = loadConfig({ NODE_ENV: "test", PORT: "0", SQLITE_PATH: path.join(dir, "db.sqlite"), ...env });
+  const server = await startServer(config);
+  return {
+    ...server,
+    config,
+    client: (headers) => new TestClient(server.url, headers),
+    sql: async () => {
+      throw new Error("sql() is for MySQL tests");
+    },
+    close: async () => {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
