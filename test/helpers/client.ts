@@ -10,12 +10,12 @@ export interface GqlResponse<T = any> {
 
 /** A browser stand-in: its own cookie jar, talking GraphQL over HTTP. */
 export class TestClient {
-  readonly jar = new CookieJar();
   private readonly fetch: typeof fetch;
 
   constructor(
     readonly url: string,
     private readonly extraHeaders: Record<string, string> = {},
+    readonly jar = new CookieJar(),
   ) {
     this.fetch = fetchCookie(fetch, this.jar) as unknown as typeof fetch;
   }
@@ -41,6 +41,11 @@ export class TestClient {
     const res = await this.gql<T>(query, variables);
     if (res.errors?.length) throw new Error(`unexpected errors: ${JSON.stringify(res.errors)}`);
     return res.data as T;
+  }
+
+  /** The same browser (same cookies) talking to another instance; cookies ignore the port, as in browsers. */
+  at(url: string): TestClient {
+    return new TestClient(url, this.extraHeaders, this.jar);
   }
 
   async cookies(): Promise<Cookie[]> {

@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import mysql from "mysql2/promise";
+import { codes } from "./helpers/client";
+import { STRONG_PASSWORD, USER_FIELDS, login, me, registerUser, uniqueEmail } from "./helpers/factories";
+import { startInstance, type Instance } from "./helpers/instances";
+import { REDIS_URL, TEST_SECRET, freshDependencies } from "./helpers/server";
+
+// Two separate API processes (the compiled build) sharing one MySQL database and one Redis prefix,
+// as N instances behind a load balancer would.
+describe("two instances on the same MySQL and Redis", () => {
+  let a: Instance;
+  let b: Instance;
+  let pool: mysql.Pool;
+
+  before(async () => {
+    const { databaseUrl, redisPrefix } = await freshDependencies("scale_out");
+    const env = { DATABASE_URL: databaseUrl, REDIS_URL, REDIS_KEY_PREFIX: redisPrefix, SESSION_SECRET: TEST_SECRET };
+    // Started together on an empty database: the migration lock makes them take turns.
+    [a, b] = await Promise.all([startInstance(env), startInstance(env)]);
+    pool = mysql.createPool({ uri: databaseUrl, connectionLimit: 2 });
+  });
+  after(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await pool?.end();
+  });
+
+  it("runs as two processes on different ports", () => {
+    assert.notEqual(a.port, b.port);
+  });
+
+  it("a session made on one instance works on the other", async () => {
+    const browser = a.client();
+    const user = await registerUser(browser);
+    assert.equal((await me(browser.at(b.url)))?.id, user.id);
+
+    const other = b.client();
+    assert.equal((await login(other, user.email)).data?.login.id, user.id);
+    assert.equal((await me(other.at(a.url)))?.id, user.id);
+  });
+
+  it("a logout on one instance is seen by the other at once", async () => {
+    const browser = a.client();
+    const user = await registerUser(browser);
+    const cookie = await browser.cookieHeader();
+    assert.equal((await browser.at(b.url).ok(`mutation { logout }`)).logout, true);
+
+    // The old cookie, replayed on the instance that made the session, is anonymous now.
+    const replay = await a.client().gql(`{ me { id } }`, undefined, { cookie });
+    assert.equal(replay.data?.me, null);
+    const needsLogin = await a.client().gql(`{ sessions { id } }`, undefined, { cookie });
+    assert.deepEqual(codes(needsLogin), ["UNAUTHENTICATED"]);
+    assert.equal((await login(b.client(), user.email)).data?.login.id, user.id);
+  });
+
+  it("a session revoked on one instance is refused by the other", async () => {
+    const phone = a.client();
+    const user = await registerUser(phone);
+    const laptop = b.client();
+    await login(laptop, user.email);
+    const { sessions } = await laptop.ok(`{ sessions { id current } }`);
+    const phoneSession = sessions.find((s: { current: boolean }) => !s.current);
+    assert.equal((await laptop.ok(`mutation($id: ID!) { revokeSession(id: $id) }`, { id: phoneSession.id })).revokeSession, true);
+    assert.deepEqual(codes(await phone.gql(`{ sessions { id } }`)), ["UNAUTHENTICATED"]);
+    assert.deepEqual(codes(await phone.at(b.url).gql(`{ sessions { id } }`)), ["UNAUTHENTICATED"]);
+  });
+
+  it("concurrent logins of one user through both instances all land in the user's session list", async () => {
+    const user = await registerUser(a.client());
+    const browsers = Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).client());
+    const results = await Promise.all(browsers.map((browser) => login(browser, user.email)));
+    assert.deepEqual(results.map((r) => r.data?.login.id), browsers.map(() => user.id));
+
+    const { sessions } = await browsers[0].at(b.url).ok(`{ sessions { id } }`);
+    assert.equal(sessions.length, 1 + browsers.length); // the registering browser's session too
+    for (const browser of browsers) assert.equal((await me(browser.at(browser.url === a.url ? b.url : a.url)))?.id, user.id);
+  });
+
+  it("concurrent registrations through both instances lose none, and one email is taken only once", async () => {
+    const emails = Array.from({ length: 10 }, () => uniqueEmail("scale"));
+    const register = (instance: Instance, email: string) =>
+      instance.client().gql(`mutation($input: RegisterInput!) { register(input: $input) { ${USER_FIELDS} } }`, {
+        input: { email, name: "Scale Out", password: STRONG_PASSWORD },
+      });
+    const created = await Promise.all(emails.map((email, i) => register(i % 2 ? a : b, email)));
+    assert.deepEqual(created.map(codes), emails.map(() => []));
+    const [rows] = await pool.query(`SELECT COUNT(*) AS n FROM users WHERE email IN (?)`, [emails]);
+    assert.equal((rows as Array<{ n: number }>)[0].n, emails.length);
+
+    const contested = uniqueEmail("contested");
+    const both = await Promise.all([register(a, contested), register(b, contested)]);
+    assert.deepEqual(both.map(codes).flat().sort(), ["CONFLICT"]);
+  });
+});
