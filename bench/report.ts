@@ -1,0 +1,42 @@
+interface Row {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  failures: number;
+  ratio: number | null;
+  target: number | null;
+  sqlPerOp: number | null;
+  redisPerOp: number | null;
+  peakRssMb: number;
+}
+
+const fixed = (n: number | null | undefined, digits = 2) => (n === null || n === undefined || Number.isNaN(n) ? "–" : n.toFixed(digits));
+
+/** The table as Markdown, so it can be pasted into docs/performance.md as it is. */
+export function printTable(report: { results: Row[]; statementsPerOperation: Record<string, { sql: number; redis: number }>; flood?: any; memory?: any; machine: any }): void {
+  const lines = [
+    "| operation | req/s | p50 ms | p99 ms | p99/p50 | ratio | target | SQL/op | Redis/op | peak RSS MB |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const r of report.results) {
+    const ratio = r.ratio === null ? "baseline" : `${fixed(r.ratio)}x ${r.target !== null ? (r.ratio >= r.target ? "ok" : "MISSED") : ""}`;
+    const tail = r.p99 / r.p50;
+    const flags = [r.failures ? `${r.failures} failed` : "", tail > 4 ? "p99>4x" : ""].filter(Boolean).join(", ");
+    lines.push(
+      `| ${r.name}${flags ? ` (${flags})` : ""} | ${fixed(r.rps, 0)} | ${fixed(r.p50)} | ${fixed(r.p99)} | ${fixed(tail, 1)} | ${ratio} | ${r.target === null ? "" : `>= ${r.target}x`} | ${fixed(r.sqlPerOp)} | ${fixed(r.redisPerOp)} | ${fixed(r.peakRssMb, 0)} |`,
+    );
+  }
+  console.log("\n" + lines.join("\n"));
+  const extra = Object.entries(report.statementsPerOperation).filter(([name]) => !report.results.some((r) => r.name === name));
+  for (const [name, c] of extra) console.log(`${name}: ${fixed(c.sql)} SQL/op, ${fixed(c.redis)} Redis/op`);
+  if (report.flood) {
+    const { idle, during, ratioP99 } = report.flood;
+    console.log(`me at 100 req/s: p99 ${fixed(idle.p99)} ms idle, ${fixed(during.p99)} ms during a login flood (${fixed(ratioP99)}x, target <= 2x)`);
+  }
+  if (report.memory) {
+    const { requests, rssMb, growth } = report.memory;
+    console.log(`RSS: ${fixed(rssMb[0], 1)} MB after ${requests[0]} requests, ${fixed(rssMb[1], 1)} MB after ${requests[1]} (${fixed(growth * 100, 1)}%, target within 10%)`);
+  }
+  console.log(`load average at start ${report.machine.loadAverageAtStart.join(" ")}, at end ${report.machine.loadAverageAtEnd.join(" ")}`);
+}

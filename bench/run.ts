@@ -1,0 +1,293 @@
+/**
+ * `npm run bench`: starts the compiled API and the baseline against the local MariaDB and Redis (its
+ * own database and key prefix), warms up, then measures each operation in rounds, alternating with its
+ * baseline, and writes bench/results/latest.json. Settings: see docs/performance.md.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { execFileSync } from "node:child_process";
+import mysql from "mysql2/promise";
+import { createClient } from "redis";
+import { ADD_TO_CART, ADMIN, BENCH_HEADERS, LOGIN, PASSWORD, fillCart, hasField, makeProducts, makeUsers, ok } from "./fixtures";
+import type { LoadSpec } from "./load";
+import { printTable } from "./report";
+import { PINNING, ROOT, runOnLoadCore, runOnServerCore, startServerProcess, type ServerProcess } from "./servers";
+import { median, type Measurement } from "./stats";
+
+const env = process.env;
+const num = (name: string, def: number) => (env[name] ? Number(env[name]) : def);
+const settings = {
+  durationS: num("BENCH_DURATION_S", 5),
+  warmupS: num("BENCH_WARMUP_S", 3),
+  rounds: num("BENCH_ROUNDS", 3),
+  connections: num("BENCH_CONNECTIONS", 10),
+  loginConnections: num("BENCH_LOGIN_CONNECTIONS", 8),
+  memoryRequests: num("BENCH_MEMORY_REQUESTS", 200_000),
+  logLevel: env.BENCH_LOG_LEVEL ?? "warn",
+  only: env.BENCH_ONLY?.split(",").filter(Boolean),
+  skip: new Set(env.BENCH_SKIP?.split(",").filter(Boolean) ?? []),
+  cpuProfDir: env.BENCH_CPU_PROF,
+  database: env.BENCH_DATABASE ?? "sg_bench",
+  redisPrefix: env.BENCH_REDIS_PREFIX ?? "sg_bench:",
+  mysqlRoot: env.BENCH_MYSQL_URL ?? "mysql://root@127.0.0.1:3306",
+  redisUrl: env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/0",
+};
+
+type Kind = "http" | "verify";
+interface Scenario {
+  name: string;
+  server?: "app" | "baseline";
+  kind: Kind;
+  baseline?: string;
+  target?: number;
+  /** The load for `durationS` seconds or `amount` requests. */
+  spec?: (load: { durationS?: number; amount?: number; connections?: number }) => LoadSpec;
+  /** Resets state before each run (addToCart empties the carts it fills). */
+  before?: () => Promise<void>;
+}
+
+async function freshDependencies(): Promise<void> {
+  const conn = await mysql.createConnection(settings.mysqlRoot);
+  await conn.query(`DROP DATABASE IF EXISTS \`${settings.database}\``);
+  await conn.query(`CREATE DATABASE \`${settings.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await conn.end();
+  const redis = createClient({ url: settings.redisUrl });
+  await redis.connect();
+  for await (const keys of redis.scanIterator({ MATCH: `${settings.redisPrefix}*`, COUNT: 1000 })) if (keys.length) await redis.del(keys);
+  await redis.close();
+}
+
+const loadavg = () => os.loadavg().map((l) => Math.round(l * 100) / 100);
+
+async function main(): Promise<void> {
+  const startedAt = new Date().toISOString();
+  const loadAtStart = loadavg();
+  console.log(`bench: load average ${loadAtStart.join(" ")}; pinning ${PINNING ? "server on core 0, load on core 1" : "off"}`);
+  await freshDependencies();
+  const serverEnv = {
+    NODE_ENV: "production",
+    HOST: "127.0.0.1",
+    DATABASE_URL: `${settings.mysqlRoot}/${settings.database}`,
+    REDIS_URL: settings.redisUrl,
+    REDIS_KEY_PREFIX: settings.redisPrefix,
+    SESSION_SECRET: randomBytes(32).toString("hex"),
+    TRUST_PROXY: "loopback",
+    LOG_LEVEL: settings.logLevel,
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    // The bench logs in thousands of times from one address; the limits are tested elsewhere.
+    LOGIN_MAX_ATTEMPTS_PER_IP: "1000000000",
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: "1000000000",
+  };
+  const nodeArgs = settings.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${settings.cpuProfDir}`] : [];
+  const app = await startServerProcess("api", "src/index.js", serverEnv, "/readyz", nodeArgs);
+  const baseline = await startServerProcess("baseline", "bench/baseline-server.js", serverEnv, "/session");
+  const servers: Record<string, ServerProcess> = { app, baseline };
+  try {
+    const o = app.origin;
+    const users = await makeUsers(o, 50, "u");
+    const meCookies = users.slice(0, 20).map((u) => u.cookie);
+    const shop = (await hasField(o, "Query", "products")) && (await hasField(o, "Mutation", "addToCart"));
+    let products: string[] = [];
+    const cartOne = shop ? (await makeUsers(o, 1, "cart1"))[0].cookie : "";
+    if (shop) {
+      products = await makeProducts(o, 120);
+      for (const cookie of meCookies) await fillCart(o, cookie, products.slice(0, 5));
+      await fillCart(o, cartOne, products.slice(0, 1));
+    }
+    const adders = users.slice(20, 50).map((u) => u.cookie);
+
+    const graphql = (query: string, variables?: object) => JSON.stringify({ query, variables });
+    const http = (server: ServerProcess, method: "GET" | "POST", urlPath: string, extra: Partial<LoadSpec> = {}) =>
+      (load: { durationS?: number; amount?: number; connections?: number }): LoadSpec => ({
+        url: server.origin + urlPath,
+        method,
+        headers: method === "POST" ? BENCH_HEADERS : { "x-forwarded-proto": "https" },
+        connections: load.connections ?? settings.connections,
+        durationS: load.durationS,
+        amount: load.amount,
+        failIfContains: method === "POST" ? `"errors"` : undefined,
+        ...extra,
+      });
+    const cookies = (list: string[]) => list.map((cookie) => ({ cookie }));
+    const ME = graphql(`{ me { id email name role createdAt } }`);
+    const PRODUCTS = (first: number) => graphql(`query($first: Int) { products(first: $first) { totalCount edges { cursor node { id sku name priceCents stock } } pageInfo { hasNextPage endCursor } } }`, { first });
+    const CART = graphql(`{ cart { itemCount totalCents lines { quantity lineTotalCents product { id name priceCents } } } }`);
+    // Every session in turn, each adding the next of 5 products: at most 5 lines, none near the 99 cap.
+    const adds = products.slice(0, 5).flatMap((productId) => adders.map((cookie) => ({ cookie, body: graphql(ADD_TO_CART, { productId }) })));
+
+    const scenarios: Scenario[] = [
+      { name: "baseline (session read, logged in)", server: "baseline", kind: "http", spec: http(baseline, "GET", "/session", { variants: cookies(meCookies) }) },
+      { name: "me (logged in)", server: "app", kind: "http", baseline: "baseline (session read, logged in)", target: 0.6, spec: http(app, "POST", "/graphql", { body: ME, variants: cookies(meCookies) }) },
+      { name: "baseline (session read, anonymous)", server: "baseline", kind: "http", spec: http(baseline, "GET", "/session") },
+      { name: "me (anonymous)", server: "app", kind: "http", baseline: "baseline (session read, anonymous)", target: 0.8, spec: http(app, "POST", "/graphql", { body: ME }) },
+      ...(shop
+        ? ([
+            { name: "cart (5 lines)", server: "app", kind: "http", baseline: "baseline (session read, logged in)", target: 0.5, spec: http(app, "POST", "/graphql", { body: CART, variants: cookies(meCookies) }) },
+            { name: "products(first: 20)", server: "app", kind: "http", baseline: "baseline (session read, anonymous)", target: 0.5, spec: http(app, "POST", "/graphql", { body: PRODUCTS(20) }) },
+            {
+              name: "addToCart",
+              server: "app",
+              kind: "http",
+              baseline: "baseline (session read, logged in)",
+              target: 0.4,
+              spec: http(app, "POST", "/graphql", { variants: adds }),
+              before: async () => {
+                for (const cookie of adders) await ok(o, `mutation { clearCart { itemCount } }`, undefined, cookie);
+              },
+            },
+          ] as Scenario[])
+        : []),
+      { name: "raw argon2id verify", kind: "verify" },
+      {
+        name: "login",
+        server: "app",
+        kind: "http",
+        baseline: "raw argon2id verify",
+        target: 0.8,
+        spec: http(app, "POST", "/graphql", {
+          connections: settings.loginConnections,
+          variants: users.map((u) => ({ body: graphql(LOGIN, { email: u.email, password: PASSWORD }) })),
+        }),
+      },
+    ];
+    const selected = scenarios.filter((s) => !settings.only || settings.only.some((prefix) => s.name.startsWith(prefix)));
+    const wanted = new Set(selected.flatMap((s) => [s.name, ...(s.baseline ? [s.baseline] : [])]));
+    const active = scenarios.filter((s) => wanted.has(s.name));
+
+    const measure = async (s: Scenario, load: { durationS?: number; amount?: number; connections?: number }): Promise<Measurement & { peakRssMb?: number }> => {
+      await s.before?.();
+      if (s.kind === "verify") {
+        return runOnServerCore<Measurement>("raw-verify.js", [String(settings.loginConnections), String(load.durationS ?? settings.durationS)]);
+      }
+      const server = servers[s.server!];
+      server.resetPeak();
+      const spec = s.spec!(load);
+      if (s.name === "login") spec.connections = settings.loginConnections;
+      const result = await runOnLoadCore<Measurement & { loadgenCpu: number }>("load.js", [JSON.stringify(spec)]);
+      return { ...result, peakRssMb: server.memory().peakRssMb };
+    };
+
+    console.log(`bench: warming up (${settings.warmupS}s each)`);
+    for (const s of active) await measure(s, { durationS: settings.warmupS });
+
+    const rounds: Record<string, Array<Measurement & { peakRssMb?: number; loadgenCpu?: number }>> = {};
+    for (let r = 1; r <= settings.rounds; r++) {
+      console.log(`bench: round ${r}/${settings.rounds}`);
+      for (const s of active) {
+        const m = await measure(s, { durationS: settings.durationS });
+        (rounds[s.name] ??= []).push(m);
+        console.log(`  ${s.name.padEnd(36)} ${m.rps.toFixed(0).padStart(7)} req/s  p50 ${m.p50.toFixed(2)} ms  p99 ${m.p99.toFixed(2)} ms${m.failures ? `  FAILURES ${m.failures}` : ""}`);
+      }
+    }
+
+    // Statements per operation, counted by the drivers while a fixed number of requests run.
+    const perOp: Record<string, { sql: number; redis: number; statements: Array<[string, number]> }> = {};
+    if (!settings.skip.has("count")) {
+      const countRuns: Array<[string, Scenario, Partial<LoadSpec>]> = [];
+      for (const s of active) if (s.kind === "http") countRuns.push([s.name, s, {}]);
+      if (shop && wanted.has("products(first: 20)")) {
+        const p = active.find((s) => s.name === "products(first: 20)")!;
+        countRuns.push(["products(first: 1)", p, { body: PRODUCTS(1) }], ["products(first: 100)", p, { body: PRODUCTS(100) }]);
+        countRuns.push(["cart (1 line)", active.find((s) => s.name === "cart (5 lines)")!, { variants: [{ cookie: cartOne }] }]);
+      }
+      for (const [name, s, override] of countRuns) {
+        await s.before?.();
+        const server = servers[s.server!];
+        const amount = s.name === "login" ? 100 : 500;
+        server.countStart();
+        const spec = { ...s.spec!({ amount, connections: 4 }), ...override };
+        const result = await runOnLoadCore<Measurement>("load.js", [JSON.stringify(spec)]);
+        const counts = await server.countStop();
+        if (result.failures) console.log(`  ${name}: ${result.failures} failures while counting`);
+        perOp[name] = { sql: counts.sql / amount, redis: counts.redis / amount, statements: counts.statements.map(([q, n]) => [q, n / amount]) };
+      }
+    }
+
+    // me's latency at a steady, modest rate: idle, then while a login flood runs.
+    let flood: Record<string, unknown> | undefined;
+    if (!settings.skip.has("flood")) {
+      console.log("bench: me p99 idle vs during a login flood");
+      const probe = () => runOnLoadCore<Measurement>("load.js", [JSON.stringify({ ...http(app, "POST", "/graphql", { body: ME, variants: cookies(meCookies) })({ durationS: 10, connections: 2 }), rate: 100 })]);
+      const idle = await probe();
+      const loginSpec = active.find((s) => s.name === "login")?.spec ?? scenarios.find((s) => s.name === "login")!.spec!;
+      const flooding = runOnLoadCore<Measurement & { statuses: Record<string, number> }>("load.js", [JSON.stringify({ ...loginSpec({ durationS: 12, connections: 64 }), failIfContains: undefined })]);
+      await new Promise((r) => setTimeout(r, 1000));
+      const during = await probe();
+      const floodResult = await flooding;
+      flood = { idle, during, ratioP99: during.p99 / idle.p99, floodLogins: floodResult };
+      console.log(`  idle p99 ${idle.p99.toFixed(2)} ms, during flood p99 ${during.p99.toFixed(2)} ms (${(during.p99 / idle.p99).toFixed(2)}x); flood statuses ${JSON.stringify(floodResult.statuses)}`);
+    }
+
+    // RSS after 20,000 and after 200,000 requests of a mix of reads.
+    let memory: Record<string, unknown> | undefined;
+    if (!settings.skip.has("memory")) {
+      const mix = [{ body: ME, cookie: meCookies[0] }, { body: ME }, ...(shop ? [{ body: PRODUCTS(20) }, { body: CART, cookie: meCookies[1] }] : [])];
+      const mixed = (amount: number) => runOnLoadCore<Measurement>("load.js", [JSON.stringify(http(app, "POST", "/graphql", { variants: mix })({ amount }))]);
+      const first = Math.round(settings.memoryRequests / 10);
+      console.log(`bench: memory (${first} then ${settings.memoryRequests} mixed requests)`);
+      await mixed(first);
+      const after20k = app.memory().rssMb;
+      await mixed(settings.memoryRequests - first);
+      const after200k = app.memory().rssMb;
+      memory = { requests: [first, settings.memoryRequests], rssMb: [after20k, after200k], growth: after200k / after20k - 1 };
+      console.log(`  RSS ${after20k.toFixed(1)} MB after ${first}, ${after200k.toFixed(1)} MB after ${settings.memoryRequests}`);
+    }
+
+    const results = active.map((s) => {
+      const runs = rounds[s.name] ?? [];
+      const base = s.baseline ? rounds[s.baseline] : undefined;
+      const ratios = base ? runs.map((m, i) => m.rps / base[i].rps) : [];
+      return {
+        name: s.name,
+        rps: median(runs.map((m) => m.rps)),
+        p50: median(runs.map((m) => m.p50)),
+        p99: median(runs.map((m) => m.p99)),
+        failures: runs.reduce((n, m) => n + m.failures, 0),
+        baseline: s.baseline ?? null,
+        ratio: ratios.length ? median(ratios) : null,
+        target: s.target ?? null,
+        sqlPerOp: perOp[s.name]?.sql ?? null,
+        redisPerOp: perOp[s.name]?.redis ?? null,
+        peakRssMb: Math.max(...runs.map((m) => m.peakRssMb ?? NaN)),
+        loadgenCpu: median(runs.map((m) => m.loadgenCpu ?? NaN)),
+        rounds: runs,
+      };
+    });
+    const report = {
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg(), pinning: PINNING },
+      commit: gitCommit(),
+      settings: { ...settings, skip: [...settings.skip] },
+      shop,
+      results,
+      statementsPerOperation: perOp,
+      flood,
+      memory,
+    };
+    printTable(report);
+    const dir = path.join(ROOT, "bench", "results");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, env.BENCH_OUTPUT ?? "latest.json"), JSON.stringify(report, null, 2) + "\n");
+  } finally {
+    await Promise.all([app.stop(), baseline.stop()]);
+  }
+}
+
+function gitCommit(): string | null {
+  try {
+    const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT }).toString().trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--", "src"], { cwd: ROOT }).toString().trim();
+    return dirty ? `${head}+changes` : head;
+  } catch {
+    return null;
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
