@@ -12,6 +12,7 @@ async function main(): Promise<void> {
   const latencies: number[] = [];
   const deadline = performance.now() + durationS * 1000;
   const start = performance.now();
+  const cpu = process.cpuUsage();
   const worker = async () => {
     while (performance.now() < deadline) {
       const t = performance.now();
@@ -21,7 +22,9 @@ async function main(): Promise<void> {
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsedS = (performance.now() - start) / 1000;
-  console.log(JSON.stringify({ ...summarize(latencies, elapsedS), failures: 0 }));
+  const used = process.cpuUsage(cpu);
+  const cpuUsPerOp = (used.user + used.system) / latencies.length;
+  console.log(JSON.stringify({ ...summarize(latencies, elapsedS), failures: 0, cpuUsPerOp }));
 }
 
 void main();

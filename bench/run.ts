@@ -157,7 +157,8 @@ async function main(): Promise<void> {
     const wanted = new Set(selected.flatMap((s) => [s.name, ...(s.baseline ? [s.baseline] : [])]));
     const active = scenarios.filter((s) => wanted.has(s.name));
 
-    const measure = async (s: Scenario, load: { durationS?: number; amount?: number; connections?: number }): Promise<Measurement & { peakRssMb?: number }> => {
+    type Run = Measurement & { peakRssMb?: number; cpuUsPerOp?: number; loadgenCpu?: number };
+    const measure = async (s: Scenario, load: { durationS?: number; amount?: number; connections?: number }): Promise<Run> => {
       await s.before?.();
       if (s.kind === "verify") {
         return runOnServerCore<Measurement>("raw-verify.js", [String(settings.loginConnections), String(load.durationS ?? settings.durationS)]);
@@ -166,20 +167,22 @@ async function main(): Promise<void> {
       server.resetPeak();
       const spec = s.spec!(load);
       if (s.name === "login") spec.connections = settings.loginConnections;
+      const cpuBefore = server.cpuSeconds();
       const result = await runOnLoadCore<Measurement & { loadgenCpu: number }>("load.js", [JSON.stringify(spec)]);
-      return { ...result, peakRssMb: server.memory().peakRssMb };
+      const cpuUsPerOp = ((server.cpuSeconds() - cpuBefore) * 1e6) / Math.max(1, result.requests);
+      return { ...result, cpuUsPerOp, peakRssMb: server.memory().peakRssMb };
     };
 
     console.log(`bench: warming up (${settings.warmupS}s each)`);
     for (const s of active) await measure(s, { durationS: settings.warmupS });
 
-    const rounds: Record<string, Array<Measurement & { peakRssMb?: number; loadgenCpu?: number }>> = {};
+    const rounds: Record<string, Run[]> = {};
     for (let r = 1; r <= settings.rounds; r++) {
       console.log(`bench: round ${r}/${settings.rounds}`);
       for (const s of active) {
         const m = await measure(s, { durationS: settings.durationS });
         (rounds[s.name] ??= []).push(m);
-        console.log(`  ${s.name.padEnd(36)} ${m.rps.toFixed(0).padStart(7)} req/s  p50 ${m.p50.toFixed(2)} ms  p99 ${m.p99.toFixed(2)} ms${m.failures ? `  FAILURES ${m.failures}` : ""}`);
+        console.log(`  ${s.name.padEnd(36)} ${m.rps.toFixed(0).padStart(7)} req/s  p50 ${m.p50.toFixed(2)} ms  p99 ${m.p99.toFixed(2)} ms  cpu ${m.cpuUsPerOp?.toFixed(0) ?? "–"} µs/op${m.failures ? `  FAILURES ${m.failures}` : ""}`);
       }
     }
 
@@ -251,6 +254,7 @@ async function main(): Promise<void> {
         target: s.target ?? null,
         sqlPerOp: perOp[s.name]?.sql ?? null,
         redisPerOp: perOp[s.name]?.redis ?? null,
+        cpuUsPerOp: median(runs.map((m) => m.cpuUsPerOp ?? NaN)),
         peakRssMb: Math.max(...runs.map((m) => m.peakRssMb ?? NaN)),
         loadgenCpu: median(runs.map((m) => m.loadgenCpu ?? NaN)),
         rounds: runs,

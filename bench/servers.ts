@@ -10,6 +10,8 @@ const DIST = path.join(ROOT, "dist");
 /** Server on core 0, load generator on core 1, when there are two cores and taskset. */
 export const PINNING = os.cpus().length >= 2 && spawnSync("taskset", ["-c", "0", "true"]).status === 0;
 
+const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"]).stdout?.toString().trim()) || 100;
+
 export interface Counts {
   sql: number;
   redis: number;
@@ -22,6 +24,8 @@ export interface ServerProcess {
   port: number;
   origin: string;
   memory(): { rssMb: number; peakRssMb: number };
+  /** CPU seconds (user + system, all threads) the process has used so far. */
+  cpuSeconds(): number;
   /** Starts a new peak-RSS measurement (Linux: clear_refs 5). */
   resetPeak(): void;
   countStart(): void;
@@ -94,6 +98,11 @@ function makeHandle(name: string, child: ChildProcess, port: number, origin: str
     port,
     origin,
     memory: () => ({ rssMb: kb("VmRSS") / 1024, peakRssMb: kb("VmHWM") / 1024 }),
+    cpuSeconds: () => {
+      // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name, in clock ticks.
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    },
     resetPeak: () => {
       try {
         writeFileSync(`/proc/${pid}/clear_refs`, "5");

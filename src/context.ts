@@ -21,7 +21,7 @@ export async function buildContext(services: Services, req: Request, res: Respon
   const em = services.orm.em.fork();
   const session = new RequestSession(req, res, services.sessions, services.config);
   const userId = session.userId;
-  const user = userId === undefined ? null : await em.findOne(User, userId);
+  const user = userId === undefined ? null : await em.getRepository(User).findForRequest(userId);
   const requestId = String(req.id ?? "");
   return { em, session, user, services, ip: req.ip ?? "", requestId, log: req.log ?? services.log };
 }
