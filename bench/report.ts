@@ -15,7 +15,7 @@ interface Row {
 const fixed = (n: number | null | undefined, digits = 2) => (n === null || n === undefined || Number.isNaN(n) ? "–" : n.toFixed(digits));
 
 /** The table as Markdown, so it can be pasted into docs/performance.md as it is. */
-export function printTable(report: { results: Row[]; statementsPerOperation: Record<string, { sql: number; redis: number }>; flood?: any; memory?: any; machine: any }): void {
+export function printTable(report: { results: Row[]; statementsPerOperation: Record<string, { sql: number; redis: number }>; floods?: any; memory?: any; machine: any }): void {
   const lines = [
     "| operation | req/s | p50 ms | p99 ms | p99/p50 | ratio | target | SQL/op | Redis/op | server CPU µs/op | peak RSS MB |",
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -31,9 +31,9 @@ export function printTable(report: { results: Row[]; statementsPerOperation: Rec
   console.log("\n" + lines.join("\n"));
   const extra = Object.entries(report.statementsPerOperation).filter(([name]) => !report.results.some((r) => r.name === name));
   for (const [name, c] of extra) console.log(`${name}: ${fixed(c.sql)} SQL/op, ${fixed(c.redis)} Redis/op`);
-  if (report.flood) {
-    const { idle, during, ratioP99 } = report.flood;
-    console.log(`me at 100 req/s: p99 ${fixed(idle.p99)} ms idle, ${fixed(during.p99)} ms during a login flood (${fixed(ratioP99)}x, target <= 2x)`);
+  for (const [label, f] of Object.entries<any>(report.floods ?? {})) {
+    const statuses = Object.entries(f.logins.statuses).map(([code, n]) => `${n} × ${code}`).join(", ");
+    console.log(`me at 100 req/s: p99 ${fixed(f.idle.p99)} ms idle, ${fixed(f.during.p99)} ms during a ${label} login flood of ${f.connections} connections (${fixed(f.ratioP99)}x, target <= 2x); logins: ${statuses}`);
   }
   if (report.memory) {
     const { requests, rssMb, growth } = report.memory;

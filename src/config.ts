@@ -42,6 +42,7 @@ const envSchema = z.object({
   GRAPHQL_MAX_BODY_BYTES: int(65536, 1024),
   PASSWORD_HASH_CONCURRENCY: int(4, 1),
   PASSWORD_HASH_QUEUE: int(32, 0),
+  PASSWORD_HASH_NICE: int(19, 0).pipe(z.number().max(19)),
   SHUTDOWN_GRACE_S: int(10, 0),
   DEPENDENCY_TIMEOUT_MS: int(1500, 100),
 });
@@ -80,6 +81,7 @@ export interface Config {
     maxBodyBytes: number;
     hashConcurrency: number;
     hashQueue: number;
+    hashNice: number;
   };
   shutdownGraceS: number;
   dependencyTimeoutMs: number;
@@ -154,6 +156,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxBodyBytes: e.GRAPHQL_MAX_BODY_BYTES,
       hashConcurrency: e.PASSWORD_HASH_CONCURRENCY,
       hashQueue: e.PASSWORD_HASH_QUEUE,
+      hashNice: e.PASSWORD_HASH_NICE,
     },
     shutdownGraceS: e.SHUTDOWN_GRACE_S,
     dependencyTimeoutMs: e.DEPENDENCY_TIMEOUT_MS,

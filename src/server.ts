@@ -28,10 +28,11 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
   });
   const orm = await MikroORM.init(ormOptions(config, ormOverrides));
   let sessions: SessionBackend | undefined;
+  let hasher: PasswordHasher | undefined;
   try {
     await migrate(orm, config);
     sessions = await SessionBackend.create(config);
-    const hasher = new PasswordHasher(config.limits.hashConcurrency, config.limits.hashQueue);
+    hasher = new PasswordHasher(config.limits.hashConcurrency, config.limits.hashQueue, config.limits.hashNice);
     await bootstrapAdmin(orm.em.fork(), config, hasher, log);
     const services: Services = { config, orm, sessions, hasher, log };
 
@@ -51,11 +52,13 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
       (closing ??= (async () => {
         await app.apollo.stop(); // stops accepting, waits for in-flight requests (drain plugin)
         await sessions!.close();
+        await hasher!.close();
         await orm.close(true);
       })());
     return { url: `http://${host}:${port}/graphql`, port, services, httpServer, close };
   } catch (err) {
     await sessions?.close().catch(() => undefined);
+    await hasher?.close().catch(() => undefined);
     await orm.close(true).catch(() => undefined);
     throw err;
   }

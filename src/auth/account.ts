@@ -23,6 +23,7 @@ export async function register(ctx: Context, input: { email: string; name: strin
 
 /** One answer for an unknown email and a wrong password, and the same work (a hash) for both. */
 export async function login(ctx: Context, email: string, password: string, rememberMe: boolean): Promise<User> {
+  ctx.services.hasher.assertCapacity();
   const user = email.length <= 254 ? await ctx.em.getRepository(User).findForLogin(email) : null;
   const ok = await ctx.services.hasher.verify(user?.passwordHash, password.slice(0, 1024));
   if (!user || !ok) throw new BadUserInputError({ email: INVALID_CREDENTIALS, password: INVALID_CREDENTIALS }, INVALID_CREDENTIALS);

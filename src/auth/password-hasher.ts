@@ -1,44 +1,68 @@
 import { randomBytes } from "node:crypto";
-import { Algorithm, hash, verify } from "@node-rs/argon2";
+import { Algorithm } from "@node-rs/argon2";
 import { ServiceUnavailableError } from "../errors";
+import { HashPool } from "./hash-pool";
 
 /** OWASP's argon2id parameters (m=19 MiB, t=2, p=1), passed explicitly so a library default cannot drift. */
 const ARGON2ID = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
+const busy = () => new ServiceUnavailableError("The server is busy verifying passwords. Try again in a moment.");
+
 /**
  * argon2id with a bound on how many hashes run at once and how many may wait. A login flood then gets
  * SERVICE_UNAVAILABLE at once instead of queueing behind itself and starving every other request.
+ * Hashes run on worker threads at a lower CPU priority (`nice`, Linux), so that on a busy core the
+ * request thread is served first and a flood of logins slows logins, not every other request.
  */
 export class PasswordHasher {
   private running = 0;
   private readonly waiting: Array<() => void> = [];
   private dummyHash?: Promise<string>;
+  private readonly pool: HashPool;
 
   constructor(
     private readonly concurrency: number,
     private readonly maxWaiting: number,
-  ) {}
+    nice = 0,
+  ) {
+    this.pool = new HashPool(concurrency, nice);
+  }
 
   hash(password: string): Promise<string> {
-    return this.limited(() => hash(password, ARGON2ID));
+    return this.limited(() => this.pool.run({ op: "hash", password, options: ARGON2ID }) as Promise<string>);
   }
 
   /** Verifies against `storedHash`, or against a dummy when there is none, so both cases take as long. */
   async verify(storedHash: string | undefined, password: string): Promise<boolean> {
     const target = storedHash ?? (await this.dummy());
-    const ok = await this.limited(() => verify(target, password).catch(() => false));
-    return ok && storedHash !== undefined;
+    const ok = await this.limited(() => this.pool.run({ op: "verify", hash: target, password }).catch(() => false));
+    return ok === true && storedHash !== undefined;
+  }
+
+  /**
+   * Refuses at once when a hash would be refused anyway, so a flood of logins that cannot be served
+   * costs no database lookup either. Known and unknown emails are refused alike.
+   */
+  assertCapacity(): void {
+    if (this.running >= this.concurrency && this.waiting.length >= this.maxWaiting) throw busy();
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
   }
 
   private dummy(): Promise<string> {
-    this.dummyHash ??= hash(randomBytes(16).toString("hex"), ARGON2ID);
+    this.dummyHash ??= this.hash(randomBytes(16).toString("hex")).catch((err) => {
+      this.dummyHash = undefined; // a busy pool must not leave a failed dummy behind for good
+      throw err;
+    });
     return this.dummyHash;
   }
 
   private async limited<T>(work: () => Promise<T>): Promise<T> {
     if (this.running >= this.concurrency) {
       if (this.waiting.length >= this.maxWaiting) {
-        throw new ServiceUnavailableError("The server is busy verifying passwords. Try again in a moment.");
+        throw busy();
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else {

@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { after, before, describe, it } from "node:test";
+import { codes } from "./helpers/client";
+import { login, me, registerUser } from "./helpers/factories";
+import { startTestServer, type TestServer } from "./helpers/server";
+
+/** Nice values of this process's threads (the test server runs in this process). */
+function threadNiceValues(): number[] {
+  return readdirSync("/proc/self/task").map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+  });
+}
+
+describe("password hashing under a login flood", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer("hashing", { PASSWORD_HASH_CONCURRENCY: "1", PASSWORD_HASH_QUEUE: "0", PASSWORD_HASH_NICE: "19" });
+  });
+  after(() => server?.close());
+
+  it("answers logins beyond the bound with SERVICE_UNAVAILABLE (HTTP 503) at once, and serves the rest", async () => {
+    const user = await registerUser(server.client());
+    const flood = await Promise.all(Array.from({ length: 8 }, () => login(server.client(), user.email)));
+    const outcomes = flood.map((res) => (res.errors ? codes(res)[0] : "ok"));
+    assert.ok(outcomes.includes("ok"), `no login got through: ${outcomes}`);
+    assert.ok(outcomes.includes("SERVICE_UNAVAILABLE"), `none was refused: ${outcomes}`);
+    for (const res of flood.filter((r) => r.errors)) assert.equal(res.status, 503);
+  });
+
+  it("keeps answering other requests while logins are refused", async () => {
+    const client = server.client();
+    const user = await registerUser(client);
+    const flood = Promise.all(Array.from({ length: 8 }, () => login(server.client(), user.email)));
+    assert.equal((await me(client))?.id, user.id);
+    await flood;
+  });
+
+  it("hashes on worker threads at the configured lower priority (Linux)", async () => {
+    await registerUser(server.client());
+    if (process.platform === "linux") assert.ok(threadNiceValues().includes(19), `threads: ${threadNiceValues()}`);
+  });
+});
