@@ -2,6 +2,7 @@ import { requireUser } from "../auth/account";
 import { passwordProblem } from "../auth/password-policy";
 import { emailProblem, fieldErrors, nameProblem } from "../auth/validation";
 import type { Context } from "../context";
+import { lockingTransaction } from "../db/locking-transaction";
 import { assertValid, BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from "../errors";
 import type { Connection } from "../resolvers/connection.type";
 import { paginate } from "./pagination";
@@ -96,7 +97,7 @@ export async function updateUser(ctx: Context, rawId: string, changes: UserChang
   if (id === null) throw new NotFoundError("User");
 
   const { user, roleChanged } = await conflictOnDuplicateEmail(() =>
-    ctx.em.transactional(async (em) => {
+    lockingTransaction(ctx.em, async (em) => {
       const mayRemoveAdmin = changes.role === Role.USER;
       const admins = mayRemoveAdmin ? await em.getRepository(User).lockAdminIds() : [];
       const user = await em.findOne(User, id, { refresh: true });
@@ -122,7 +123,7 @@ export async function deleteUser(ctx: Context, rawId: string): Promise<boolean> 
   authorizeOn(actor, id);
   if (id === null) throw new NotFoundError("User");
 
-  await ctx.em.transactional(async (em) => {
+  await lockingTransaction(ctx.em, async (em) => {
     const admins = await em.getRepository(User).lockAdminIds();
     if (admins.includes(id) && admins.length === 1) throw lastAdmin();
     // A native delete: the database's foreign keys take care of what hangs off the user (their cart
