@@ -10,6 +10,8 @@ export interface Instance {
   url: string;
   port: number;
   client(): TestClient;
+  /** Every line the process has written to stdout so far (its JSON log). */
+  output(): string[];
   stop(): Promise<void>;
 }
 
@@ -23,6 +25,7 @@ export function startInstance(env: Record<string, string>): Promise<Instance> {
     stdio: ["ignore", "pipe", "pipe"],
   });
   const output: string[] = [];
+  const stdout: string[] = [];
   child.stderr!.on("data", (chunk) => output.push(String(chunk)));
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
@@ -30,6 +33,7 @@ export function startInstance(env: Record<string, string>): Promise<Instance> {
     child.once("exit", onExit);
     lines.on("line", (line) => {
       output.push(line + "\n");
+      stdout.push(line);
       let entry: { msg?: string; port?: number };
       try {
         entry = JSON.parse(line);
@@ -39,7 +43,7 @@ export function startInstance(env: Record<string, string>): Promise<Instance> {
       if (entry.msg !== "sessiongraph listening" || typeof entry.port !== "number") return;
       child.off("exit", onExit);
       const url = `http://127.0.0.1:${entry.port}/graphql`;
-      resolve({ url, port: entry.port, client: () => new TestClient(url), stop: () => stop(child) });
+      resolve({ url, port: entry.port, client: () => new TestClient(url), output: () => [...stdout], stop: () => stop(child) });
     });
   });
 }
