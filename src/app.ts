@@ -8,7 +8,7 @@ import express from "express";
 import { buildContext, type Context } from "./context";
 import { ServiceUnavailableError } from "./errors";
 import { isDependencyDown } from "./http/dependency-errors";
-import { errorHandler } from "./http/error-handler";
+import { errorHandler, notFoundHandler } from "./http/error-handler";
 import { makeFormatError } from "./http/format-error";
 import { healthRouter } from "./http/health";
 import { graphqlRequestLogging, linkResponse, requestLogger } from "./http/request-log";
@@ -73,6 +73,7 @@ export async function createApp(services: Services, httpServer: Server): Promise
       },
     }),
   );
+  app.use(notFoundHandler);
   app.use(errorHandler(log));
   return { express: app, apollo };
 }

@@ -11,8 +11,11 @@ import { normalizeEmail } from "../entities/user.repository";
 import { TooManyRequestsError } from "../errors";
 import { clientKey } from "./client-key";
 
-/** How long a client that logged in to an account stays "known" to it, and so exempt from its lockout. */
-const KNOWN_CLIENT_S = 30 * 86_400;
+/**
+ * How long a client that logged in to an account stays "known" to it, and so exempt from its lockout.
+ * Under 24.8 days, the longest timer the in-process limiter can set.
+ */
+const KNOWN_CLIENT_S = 21 * 86_400;
 
 export interface LoginAttempt {
   /** The password was right: forgive this account's earlier failures and remember this client. */
@@ -26,7 +29,7 @@ export interface LoginAttempt {
  *
  * Lockout: after `loginFailuresPerAccount` attempts without a success in one window, an account refuses
  * logins from clients it has not seen before until the window ends. A client that logged in to the
- * account within the last 30 days is counted on its own instead, so an attacker who keeps failing on
+ * account within the last 21 days is counted on its own instead, so an attacker who keeps failing on
  * purpose cannot keep the owner out.
  */
 export class LoginLimits {

@@ -5,10 +5,12 @@ import type { Config } from "../config";
 /**
  * Reports a refused document as a validation error, which Apollo answers with HTTP 400 and
  * GRAPHQL_VALIDATION_FAILED before any resolver runs. graphql-armor words its refusals as "Syntax Error",
- * which they are not.
+ * which they are not, and reports a cost with all its decimals.
  */
 const refuse = (ctx: ValidationContext | null, error: GraphQLError) =>
-  ctx?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, "Query refused: "), { nodes: error.nodes }));
+  ctx?.reportError(
+    new GraphQLError(error.message.replace(/^Syntax Error: /, "Query refused: ").replace(/(\d)\.\d+/g, "$1"), { nodes: error.nodes }),
+  );
 
 const onRejection = { onReject: [refuse], propagateOnRejection: false };
 
