@@ -11,6 +11,7 @@ import { isDependencyDown } from "./http/dependency-errors";
 import { errorHandler, notFoundHandler } from "./http/error-handler";
 import { makeFormatError } from "./http/format-error";
 import { healthRouter } from "./http/health";
+import { requestDeadline } from "./http/request-deadline";
 import { graphqlRequestLogging, linkResponse, requestLogger } from "./http/request-log";
 import { securityHeaders } from "./http/security-headers";
 import { serviceUnavailableStatus } from "./http/status-plugin";
@@ -57,6 +58,8 @@ export async function createApp(services: Services, httpServer: Server): Promise
   app.use(
     "/graphql",
     cors({ origin: config.corsOrigins, credentials: true }),
+    // Within the contract's 2 seconds, after the dependencies' own 1.5 s timeouts had their chance.
+    requestDeadline(config.dependencyTimeoutMs + 300),
     express.json({ limit: config.limits.maxBodyBytes }),
     ...sessionMiddleware(config, services.sessions, (msg) => log.warn(msg)),
     expressMiddleware(apollo, {
