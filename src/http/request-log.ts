@@ -12,11 +12,13 @@ interface GraphQLOutcome {
   errorCodes?: string[];
 }
 
-const responses = new WeakMap<Context, Response>();
+// A symbol property rather than a WeakMap: Apollo hands plugins a shallow copy of the context.
+const RESPONSE = Symbol("sessiongraph.response");
+type WithResponse = Context & { [RESPONSE]?: Response };
 
 /** Lets the GraphQL plugin below find the HTTP response of a request, to annotate its log line. */
 export function linkResponse(ctx: Context, res: Response): void {
-  responses.set(ctx, res);
+  (ctx as WithResponse)[RESPONSE] = res;
 }
 
 // A caller's id is kept only if it cannot smuggle anything into a log line.
@@ -45,6 +47,10 @@ export function requestLogger(log: Logger) {
     customLogLevel: (_req, res, err) => (err || (res.statusCode >= 500 && res.statusCode !== 503) ? "error" : res.statusCode >= 400 ? "warn" : "info"),
     customSuccessMessage: () => "request completed",
     customErrorMessage: () => "request failed",
+    // pino-http invents an Error with a stack for every 5xx; the status already says it, and the cause is
+    // logged where it happened, with this request id.
+    customErrorObject: (_req, _res, err, value) =>
+      /^failed with status code/.test(err?.message ?? "") ? { ...value, err: undefined } : value,
   });
 }
 
@@ -59,12 +65,13 @@ export const graphqlRequestLogging: ApolloServerPlugin<Context> = {
           if (kind === "dependency") contextValue.log.warn({ err: error.originalError ?? error, path: error.path }, "dependency unavailable");
         }
       },
-      async willSendResponse({ contextValue, request, response }) {
-        const res = responses.get(contextValue);
+      async willSendResponse({ contextValue, operationName, request, response }) {
+        const res = (contextValue as WithResponse)[RESPONSE];
         if (!res) return;
         const errors = response.body.kind === "single" ? (response.body.singleResult.errors ?? []) : [];
         res.locals.graphql = {
-          operationName: request.operationName ?? undefined,
+          // The document's name for the operation, or the one asked for when the document was not valid.
+          operationName: operationName ?? request.operationName ?? undefined,
           errorCodes: errors.length ? errors.map((e) => String(e.extensions?.code)) : undefined,
         } satisfies GraphQLOutcome;
       },
