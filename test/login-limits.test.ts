@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { clientKey } from "../src/limits/client-key";
 import { codes, type GqlResponse } from "./helpers/client";
 import { STRONG_PASSWORD, USER_FIELDS, login, registerUser, uniqueEmail } from "./helpers/factories";
 import { startEmbeddedServer, startTestServer, type TestServer } from "./helpers/server";
@@ -180,5 +181,20 @@ describe("the end of a lockout", () => {
     const locked = await login(from(newIp()), user.email);
     await sleep(retryAfter(locked) * 1000 + 100);
     assert.deepEqual(codes(await login(from(newIp()), user.email)), []);
+  });
+});
+
+describe("the client a login attempt is counted against", () => {
+  it("is the IPv4 address, also when written as IPv4-mapped IPv6", () => {
+    assert.equal(clientKey("203.0.113.9"), "203.0.113.9");
+    assert.equal(clientKey("::ffff:203.0.113.9"), "203.0.113.9");
+  });
+
+  it("is the /64 of an IPv6 address, however the address is written", () => {
+    const key = clientKey("2001:db8:aa:bb::1");
+    assert.equal(key, "2001:db8:aa:bb::/64");
+    assert.equal(clientKey("2001:0db8:00aa:00bb:ffff:1:2:3"), key);
+    assert.notEqual(clientKey("2001:db8:aa:bc::1"), key);
+    assert.equal(clientKey("::1"), "0:0:0:0::/64");
   });
 });
