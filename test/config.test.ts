@@ -29,11 +29,11 @@ describe("loadConfig", () => {
     assert.equal(config.redis, null);
     assert.equal(config.port, 4000);
     assert.deepEqual(
-      { ...config.limits, hashConcurrency: undefined, hashQueue: undefined },
+      { ...config.limits, hashConcurrency: undefined, hashQueue: undefined, hashNice: undefined },
       {
         loginFailuresPerAccount: 10, loginAttemptsPerIp: 100, windowS: 900,
         maxDepth: 10, maxAliases: 15, maxTokens: 2000, maxCost: 5000, maxBodyBytes: 65536,
-        hashConcurrency: undefined, hashQueue: undefined,
+        hashConcurrency: undefined, hashQueue: undefined, hashNice: undefined,
       },
     );
     assert.equal(config.session.idleTimeoutS, 7200);
@@ -49,6 +49,12 @@ describe("loadConfig", () => {
       [limits.loginFailuresPerAccount, limits.loginAttemptsPerIp, limits.windowS, limits.maxDepth, limits.maxAliases, limits.maxTokens, limits.maxCost, limits.maxBodyBytes],
       [5, 50, 60, 7, 3, 500, 900, 4096],
     );
+  });
+
+  it("runs password hashes at nice 19 unless PASSWORD_HASH_NICE (0..19) says otherwise", () => {
+    assert.equal(loadConfig({}).limits.hashNice, 19);
+    assert.equal(loadConfig({ PASSWORD_HASH_NICE: "0" }).limits.hashNice, 0);
+    assert.match(refusal({ PASSWORD_HASH_NICE: "20" }), /PASSWORD_HASH_NICE/);
   });
 
   it("accepts a complete production configuration: secure cookies, no playground, listening on all interfaces", () => {

@@ -15,7 +15,10 @@ describe("two instances on the same MySQL and Redis", () => {
 
   before(async () => {
     const { databaseUrl, redisPrefix } = await freshDependencies("scale_out");
-    const env = { DATABASE_URL: databaseUrl, REDIS_URL, REDIS_KEY_PREFIX: redisPrefix, SESSION_SECRET: TEST_SECRET };
+    const env = {
+      DATABASE_URL: databaseUrl, REDIS_URL, REDIS_KEY_PREFIX: redisPrefix, SESSION_SECRET: TEST_SECRET,
+      LOGIN_MAX_ATTEMPTS_PER_IP: "100000", // every request here comes from 127.0.0.1
+    };
     // Started together on an empty database: the migration lock makes them take turns.
     [a, b] = await Promise.all([startInstance(env), startInstance(env)]);
     pool = mysql.createPool({ uri: databaseUrl, connectionLimit: 2 });
@@ -67,13 +70,23 @@ describe("two instances on the same MySQL and Redis", () => {
 
   it("concurrent logins of one user through both instances all land in the user's session list", async () => {
     const user = await registerUser(a.client());
-    const browsers = Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).client());
+    // Eight: under the per-account attempt limit (10), which counts logins in flight before they succeed.
+    const browsers = Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).client());
     const results = await Promise.all(browsers.map((browser) => login(browser, user.email)));
-    assert.deepEqual(results.map((r) => r.data?.login.id), browsers.map(() => user.id));
+    assert.deepEqual(results.map((r) => r.data?.login.id ?? codes(r)[0]), browsers.map(() => user.id));
 
     const { sessions } = await browsers[0].at(b.url).ok(`{ sessions { id } }`);
     assert.equal(sessions.length, 1 + browsers.length); // the registering browser's session too
     for (const browser of browsers) assert.equal((await me(browser.at(browser.url === a.url ? b.url : a.url)))?.id, user.id);
+  });
+
+  it("counts failed logins against an account on every instance (the limits live in Redis)", async () => {
+    const user = await registerUser(a.client());
+    // The default allows 10 failures per account and window: 5 on each instance, then both refuse.
+    for (let i = 0; i < 10; i++) {
+      assert.deepEqual(codes(await login((i % 2 ? a : b).client(), user.email, "not the password at all")), ["BAD_USER_INPUT"]);
+    }
+    for (const instance of [a, b]) assert.deepEqual(codes(await login(instance.client(), user.email, "not the password at all")), ["TOO_MANY_REQUESTS"]);
   });
 
   it("concurrent registrations through both instances lose none, and one email is taken only once", async () => {

@@ -1,0 +1,30 @@
+require("reflect-metadata");
+const { MikroORM } = require("@mikro-orm/core");
+const { loadConfig } = require("/work/wt/issue7/dist/src/config");
+const { ormOptions } = require("/work/wt/issue7/dist/src/mikro-orm.config");
+const { User } = require("/work/wt/issue7/dist/src/entities/user.entity");
+(async () => {
+  const config = loadConfig({ DATABASE_URL: "mysql://root@127.0.0.1:3306/sg_bench", NODE_ENV: "test" });
+  const orm = await MikroORM.init(ormOptions(config));
+  const id = (await orm.em.fork().findOne(User, { id: { $gt: 0 } })).id;
+  const N = 3000;
+  const time = async (name, fn) => {
+    for (let i = 0; i < 300; i++) await fn();
+    const c = process.cpuUsage(); const t = performance.now();
+    for (let i = 0; i < N; i++) await fn();
+    const u = process.cpuUsage(c);
+    console.log(name.padEnd(40), ((u.user + u.system) / N).toFixed(0), "µs cpu/op", ((performance.now() - t) * 1000 / N).toFixed(0), "µs wall");
+  };
+  await time("em.fork+findOne", async () => { const em = orm.em.fork(); await em.findOne(User, id); });
+  await time("em.fork only", async () => { orm.em.fork(); });
+  const conn = orm.em.getConnection();
+  await time("connection.execute raw", async () => { await conn.execute("select id,email,name,role,created_at from users where id = ?", [id]); });
+  const knex = conn.getKnex();
+  await time("knex.raw", async () => { await knex.raw("select id,email,name,role,created_at from users where id = ?", [id]); });
+  const pool = require("mysql2/promise").createPool({ uri: "mysql://root@127.0.0.1:3306/sg_bench", connectionLimit: 2 });
+  await time("mysql2 pool.query", async () => { await pool.query("select id,email,name,role,created_at from users where id = ?", [id]); });
+  await time("mysql2 pool.execute (prepared)", async () => { await pool.execute("select id,email,name,role,created_at from users where id = ?", [id]); });
+  await time("raw + em.merge", async () => { const em = orm.em.fork(); const [row] = await conn.execute("select id,email,name,role,created_at,updated_at from users where id = ?", [id]); em.merge(User, { id: row.id, email: row.email, name: row.name, role: row.role, createdAt: row.created_at, updatedAt: row.updated_at }); });
+  await time("findOne fields", async () => { const em = orm.em.fork(); await em.findOne(User, id, { fields: ["email","name","role","createdAt"] }); });
+  await pool.end(); await orm.close();
+})();
