@@ -23,11 +23,5 @@ export async function buildContext(services: Services, req: Request, res: Respon
   const userId = session.userId;
   const user = userId === undefined ? null : await em.getRepository(User).findForRequest(userId);
   const requestId = String(req.id ?? "");
-  return {
-    em, session, user, services, ip: req.ip ?? "", requestId,
-    // A child logger costs a serialization of its bindings: made only when a resolver logs.
-    get log() {
-      return req.log ?? services.log;
-    },
-  };
+  return { em, session, user, services, ip: req.ip ?? "", requestId, log: req.log ?? services.log };
 }

@@ -3,6 +3,7 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import type { RequestHandler, Response } from "express";
 import type { Logger } from "pino";
 import type { Context } from "../context";
+import { deferredLogger } from "./deferred-logger";
 import { classifyError } from "./format-error";
 
 interface GraphQLOutcome {
@@ -39,7 +40,7 @@ declare module "http" {
  * Written by hand rather than with pino-http, with the same fields and levels: pino-http made two child
  * loggers per request and serialized the request into them up front, at any log level, which was a
  * third of the overhead of a cheap request. Here the request's child logger is made only if something
- * logs through it, and the line is built only if its level is enabled.
+ * logs through it (deferredLogger), and the line is built only if its level is enabled.
  */
 export function requestLogger(log: Logger): RequestHandler {
   return (req, res, next) => {
@@ -48,8 +49,7 @@ export function requestLogger(log: Logger): RequestHandler {
     req.id = id;
     res.setHeader("x-request-id", id);
     const reqFields = () => ({ id, method: req.method, url: req.originalUrl.split("?")[0] });
-    let child: Logger | undefined;
-    Object.defineProperty(req, "log", { get: () => (child ??= log.child({ req: reqFields() })), configurable: true });
+    req.log = deferredLogger(() => log.child({ req: reqFields() }));
 
     const started = performance.now();
     const done = () => {
