@@ -1,57 +1,29 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
-import { createInterface } from "node:readline";
 import { TestClient } from "./client";
+import { listeningPort, logLines, spawnServer } from "./process";
 
-// The compiled server, exactly as `npm run start:built` runs it in production.
-const ENTRY = path.resolve(__dirname, "..", "..", "src", "index.js");
-
+/** A compiled server running as its own process (see process.ts), with a client factory for it. */
 export interface Instance {
   url: string;
   port: number;
   client(): TestClient;
-  /** Every line the process has written to stdout so far (its JSON log). */
-  output(): string[];
+  /** The JSON log lines written so far. */
+  logLines(): Array<Record<string, any>>;
   stop(): Promise<void>;
 }
 
-/**
- * Starts `node dist/src/index.js` as its own process. PORT=0 lets the OS pick a free port; the server
- * names it in its "sessiongraph listening" log line, which is read from stdout.
- */
-export function startInstance(env: Record<string, string>): Promise<Instance> {
-  const child = spawn(process.execPath, [ENTRY], {
-    env: { PATH: process.env.PATH, NODE_ENV: "test", PORT: "0", LOG_LEVEL: "info", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const output: string[] = [];
-  const stdout: string[] = [];
-  child.stderr!.on("data", (chunk) => output.push(String(chunk)));
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    const onExit = (code: number | null) => reject(new Error(`server exited (${code}) before listening:\n${output.join("")}`));
-    child.once("exit", onExit);
-    lines.on("line", (line) => {
-      output.push(line + "\n");
-      stdout.push(line);
-      let entry: { msg?: string; port?: number };
-      try {
-        entry = JSON.parse(line);
-      } catch {
-        return;
-      }
-      if (entry.msg !== "sessiongraph listening" || typeof entry.port !== "number") return;
-      child.off("exit", onExit);
-      const url = `http://127.0.0.1:${entry.port}/graphql`;
-      resolve({ url, port: entry.port, client: () => new TestClient(url), output: () => [...stdout], stop: () => stop(child) });
-    });
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-  });
+/** Starts `node dist/src/index.js` on a port the OS picks, logging at info so its port can be read. */
+export async function startInstance(env: Record<string, string>): Promise<Instance> {
+  const server = spawnServer({ NODE_ENV: "test", PORT: "0", LOG_LEVEL: "info", ...env });
+  const port = await listeningPort(server);
+  const url = `http://127.0.0.1:${port}/graphql`;
+  return {
+    url,
+    port,
+    client: () => new TestClient(url),
+    logLines: () => logLines(server),
+    stop: async () => {
+      if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill("SIGTERM");
+      await server.exited;
+    },
+  };
 }
