@@ -1,6 +1,8 @@
 import type { NonEmptyArray } from "type-graphql";
 import { AuthResolver } from "./auth.resolver";
+import { CartResolver } from "./cart.resolver";
+import { OrderResolver } from "./order.resolver";
 import { ProductResolver } from "./product.resolver";
 import { SessionResolver } from "./session.resolver";
 
-export const resolvers: NonEmptyArray<Function> = [AuthResolver, SessionResolver, ProductResolver];
+export const resolvers: NonEmptyArray<Function> = [AuthResolver, SessionResolver, ProductResolver, CartResolver, OrderResolver];
