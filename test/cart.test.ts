@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { sweepAbandonedCarts } from "../src/cart/cart-sweeper";
 import { codes, type TestClient } from "./helpers/client";
 import { login, registerUser } from "./helpers/factories";
 import { startTestServer, type TestServer } from "./helpers/server";
@@ -369,5 +370,25 @@ describe("login, logout and login again", () => {
     const one = server.client();
     await addToCart(one, product.id, 2);
     assert.deepEqual((await readCart(server.client())).lines, []);
+  });
+});
+
+describe("abandoned anonymous carts", () => {
+  it("are deleted with their lines once untouched for the session lifetime; fresh carts and users' carts stay", async () => {
+    const product = await createProduct(admin);
+    const [abandoned, fresh, member] = [server.client(), server.client(), server.client()];
+    await registerUser(member);
+    for (const client of [abandoned, fresh, member]) await addToCart(client, product.id, 1);
+    const cartIds = await server.sql("SELECT cart_id FROM cart_lines WHERE product_id = ? ORDER BY id", [product.id]);
+    const [abandonedId, freshId, memberId] = cartIds.map((row: any) => row.cart_id);
+    const lifetimeS = server.config.session.absoluteTimeoutS;
+    await server.sql("UPDATE carts SET updated_at = NOW(3) - INTERVAL ? SECOND WHERE id IN (?, ?)", [lifetimeS + 60, abandonedId, memberId]);
+
+    const deleted = await sweepAbandonedCarts(server.services.orm.em, lifetimeS);
+    assert.ok(deleted >= 1);
+    const remaining = await server.sql("SELECT id FROM carts WHERE id IN (?, ?, ?) ORDER BY id", [abandonedId, freshId, memberId]);
+    assert.deepEqual(remaining.map((row: any) => row.id), [freshId, memberId]);
+    assert.deepEqual(await server.sql("SELECT id FROM cart_lines WHERE cart_id = ?", [abandonedId]), []);
+    assert.deepEqual(cartLines(await readCart(member)), [[product.id, 1]]);
   });
 });
