@@ -4,11 +4,13 @@ import { Product } from "../entities/product.entity";
 import { parseId } from "../entities/ids";
 import { paginate, type PageArgs } from "../entities/pagination";
 import { Role } from "../entities/role";
-import { assertValid, ConflictError, NotFoundError } from "../errors";
+import { assertValid, BadUserInputError, ConflictError, NotFoundError } from "../errors";
 import type { Connection } from "../resolvers/connection.type";
 import { normalizeSku, productProblems, type ProductFields } from "./product-rules";
 
 export type ProductChanges = { [K in Exclude<keyof ProductFields, "sku">]?: ProductFields[K] | null };
+
+const MAX_SEARCH = 200;
 
 const isAdmin = (ctx: Context) => ctx.user?.role === Role.ADMIN;
 
@@ -54,6 +56,7 @@ export async function visibleProduct(ctx: Context, id: string): Promise<Product 
 /** Active products (all of them for an ADMIN), oldest first, optionally matching `search`. */
 export function listProducts(ctx: Context, args: PageArgs & { search?: string | null }): Promise<Connection<Product>> {
   const { search } = args;
+  if (search && search.length > MAX_SEARCH) throw new BadUserInputError({ search: `must be at most ${MAX_SEARCH} characters` });
   const visible: FilterQuery<Product> = isAdmin(ctx) ? {} : { active: true };
   return paginate(ctx.em, Product, () => (search ? { $and: [visible, searchFilter(search)] } : visible), args);
 }
