@@ -183,6 +183,14 @@ describe("orders", () => {
     assert.equal(pages, 3);
   });
 
+  it("answers first: 0 with no edges and the total count", async () => {
+    const client = await shopper();
+    await addToCart(client, (await createProduct(admin)).id, 1);
+    await client.ok(CHECKOUT);
+    const { orders } = await client.ok(ORDERS, { first: 0 });
+    assert.deepEqual([orders.edges, orders.totalCount, orders.pageInfo.hasNextPage], [[], 1, true]);
+  });
+
   it("is UNAUTHENTICATED for a visitor", async () => {
     assert.deepEqual(codes(await server.client().gql(ORDERS)), ["UNAUTHENTICATED"]);
   });

@@ -46,3 +46,17 @@ it("checks out all or nothing, and never below zero, on SQLite too", async () =>
   const loser = results.find((res) => res.errors)!;
   assert.deepEqual([loser.errors![0].extensions!.productId, loser.errors![0].extensions!.available], [product.id, 0]);
 });
+
+it("searches products case-insensitively with % and _ taken literally, on SQLite too", async () => {
+  const [percent, quoted] = await Promise.all([
+    createProduct(admin, { name: "Linen 100% natural" }),
+    createProduct(admin, { name: "O'Brien's snake_case mug" }),
+    createProduct(admin, { name: "Linen 100 natural" }),
+    createProduct(admin, { name: "snakeXcase" }),
+  ]);
+  const search = async (term: string) =>
+    (await server.client().ok(`query($s: String) { products(search: $s) { edges { node { id } } totalCount } }`, { s: term })).products;
+  assert.deepEqual((await search("LINEN 100%")).edges.map((e: any) => e.node.id), [percent.id]);
+  assert.deepEqual((await search("o'brien's SNAKE_")).edges.map((e: any) => e.node.id), [quoted.id]);
+  assert.equal((await search("e_c")).totalCount, 1);
+});
