@@ -12,6 +12,7 @@ import mysql from "mysql2/promise";
 import { createClient } from "redis";
 import { ADD_TO_CART, ADMIN, BENCH_HEADERS, LOGIN, PASSWORD, accepts, fillCart, makeProducts, makeUsers, ok } from "./fixtures";
 import type { LoadSpec } from "./load";
+import { loadConfig } from "../src/config";
 import { printTable } from "./report";
 import { PINNING, ROOT, runOnLoadCore, runOnServerCore, startServerProcess, type ServerProcess } from "./servers";
 import { median, type Measurement } from "./stats";
@@ -25,7 +26,7 @@ const settings = {
   connections: num("BENCH_CONNECTIONS", 10),
   loginConnections: num("BENCH_LOGIN_CONNECTIONS", 8),
   memoryRequests: num("BENCH_MEMORY_REQUESTS", 200_000),
-  floodConnections: num("BENCH_FLOOD_CONNECTIONS", 36),
+  floodConnections: env.BENCH_FLOOD_CONNECTIONS ? Number(env.BENCH_FLOOD_CONNECTIONS) : undefined,
   overloadConnections: num("BENCH_OVERLOAD_CONNECTIONS", 128),
   logLevel: env.BENCH_LOG_LEVEL ?? "warn",
   only: env.BENCH_ONLY?.split(",").filter(Boolean),
@@ -85,6 +86,9 @@ async function main(): Promise<void> {
     // BENCH_APP_X=value passes X=value to the API (to try a setting, e.g. BENCH_APP_PASSWORD_HASH_NICE=0).
     ...Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith("BENCH_APP_")).map(([k, v]) => [k.slice(10), v!])),
   };
+  // The flood that just fills the API's hash queue: every login is admitted, none is refused.
+  const { hashConcurrency, hashQueue } = loadConfig(serverEnv).limits;
+  settings.floodConnections ??= hashConcurrency + hashQueue;
   const nodeArgs = settings.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${settings.cpuProfDir}`] : [];
   const app = await startServerProcess("api", "src/index.js", serverEnv, "/readyz", nodeArgs);
   const baseline = await startServerProcess("baseline", "bench/baseline-server.js", serverEnv, "/session");
@@ -213,13 +217,13 @@ async function main(): Promise<void> {
     }
 
     // me's latency at a steady, modest rate: idle, then while logins flood in. A flood that fits in the
-    // hash queue (concurrency + queue = 36 by default) shows whether hashing starves other requests; an
+    // hash queue (PASSWORD_HASH_CONCURRENCY + PASSWORD_HASH_QUEUE connections) shows whether hashing starves other requests; an
     // overload flood (far more connections) shows the cost of refusing logins with SERVICE_UNAVAILABLE.
     const floods: Record<string, unknown> = {};
     if (!settings.skip.has("flood")) {
       const loginSpec = scenarios.find((s) => s.name === "login")!.spec!;
       const probe = () => runOnLoadCore<Measurement>("load.js", [JSON.stringify({ ...http(app, "POST", "/graphql", { body: ME, variants: cookies(meCookies) })({ durationS: 10, connections: 2 }), rate: 100 })]);
-      for (const [label, connections] of [["queue-sized", settings.floodConnections], ["overload", settings.overloadConnections]] as const) {
+      for (const [label, connections] of [["queue-sized", settings.floodConnections!], ["overload", settings.overloadConnections]] as const) {
         console.log(`bench: me p99 idle vs during a ${label} login flood (${connections} connections)`);
         const idle = await probe();
         const flooding = runOnLoadCore<Measurement & { statuses: Record<string, number> }>("load.js", [JSON.stringify({ ...loginSpec({ durationS: 12, connections }), failIfContains: undefined })]);

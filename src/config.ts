@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
@@ -36,7 +37,9 @@ const envSchema = z.object({
   GRAPHQL_MAX_TOKENS: int(2000, 1),
   GRAPHQL_MAX_COST: int(5000, 1),
   GRAPHQL_MAX_BODY_BYTES: int(65536, 1024),
-  PASSWORD_HASH_CONCURRENCY: int(4, 1),
+  // Hashes beyond the number of cores only take turns: no more throughput, more memory (19 MiB each),
+  // and every login waits longer. The default is the cores this process may use, at most 4.
+  PASSWORD_HASH_CONCURRENCY: int(Math.max(1, Math.min(4, availableParallelism())), 1),
   PASSWORD_HASH_QUEUE: int(32, 0),
   PASSWORD_HASH_NICE: int(19, 0).pipe(z.number().max(19)),
   SHUTDOWN_GRACE_S: int(10, 0),
