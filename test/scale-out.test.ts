@@ -5,6 +5,7 @@ import { codes } from "./helpers/client";
 import { STRONG_PASSWORD, USER_FIELDS, login, me, registerUser, uniqueEmail } from "./helpers/factories";
 import { startInstance, type Instance } from "./helpers/instances";
 import { REDIS_URL, TEST_SECRET, freshDependencies } from "./helpers/server";
+import { ADD_TO_CART, CHECKOUT, RACE_ENV, addToCart, cartLines, createProduct, loginAdmin, readCart, tally } from "./helpers/shop";
 
 // Two separate API processes (the compiled build) sharing one MySQL database and one Redis prefix,
 // as N instances behind a load balancer would.
@@ -18,6 +19,7 @@ describe("two instances on the same MySQL and Redis", () => {
     const env = {
       DATABASE_URL: databaseUrl, REDIS_URL, REDIS_KEY_PREFIX: redisPrefix, SESSION_SECRET: TEST_SECRET,
       LOGIN_MAX_ATTEMPTS_PER_IP: "100000", // every request here comes from 127.0.0.1
+      ...RACE_ENV, // the shop's administrator, bootstrapped by both instances at once
     };
     // Started together on an empty database: the migration lock makes them take turns.
     [a, b] = await Promise.all([startInstance(env), startInstance(env)]);
@@ -103,5 +105,33 @@ describe("two instances on the same MySQL and Redis", () => {
     const contested = uniqueEmail("contested");
     const both = await Promise.all([register(a, contested), register(b, contested)]);
     assert.deepEqual(both.map(codes).flat().sort(), ["CONFLICT"]);
+  });
+
+  it("concurrent cart adds of one visitor through both instances lose none", async () => {
+    const admin = await loginAdmin(a.client());
+    const [first, product] = await Promise.all([createProduct(admin), createProduct(admin, { stock: 1000 })]);
+    const browser = a.client();
+    await addToCart(browser, first.id, 1); // the session exists before the burst, as in a browser
+    const sides = [browser, browser.at(b.url)];
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => sides[i % 2].gql(ADD_TO_CART, { productId: product.id, quantity: 1 })),
+    );
+    assert.deepEqual(results.flatMap((res) => res.errors ?? []), []);
+    assert.deepEqual(cartLines(await readCart(browser.at(b.url))), [[first.id, 1], [product.id, 40]]);
+  });
+
+  it("concurrent checkouts through both instances never oversell", async () => {
+    const admin = await loginAdmin(b.client());
+    const product = await createProduct(admin, { stock: 6 });
+    const shoppers = await Promise.all(Array.from({ length: 14 }, async (_, i) => {
+      const shopper = (i % 2 ? a : b).client();
+      await registerUser(shopper);
+      await addToCart(shopper, product.id, 1);
+      return shopper;
+    }));
+    const results = await Promise.all(shoppers.map((shopper, i) => shopper.at((i % 2 ? b : a).url).gql(CHECKOUT)));
+    assert.deepEqual(tally(results), { OK: 6, OUT_OF_STOCK: 8 });
+    const [rows] = await pool.query("SELECT stock FROM products WHERE id = ?", [product.id]);
+    assert.equal((rows as Array<{ stock: number }>)[0].stock, 0);
   });
 });
