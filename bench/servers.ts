@@ -29,6 +29,8 @@ export interface ServerProcess {
   /** Starts a new peak-RSS measurement (Linux: clear_refs 5). */
   resetPeak(): void;
   countStart(): void;
+  /** A full garbage collection (when started with --expose-gc), then the process's memory in MB. */
+  collect(): Promise<{ rssMb: number; heapUsedMb: number }>;
   countStop(): Promise<Counts>;
   stop(): Promise<void>;
 }
@@ -111,6 +113,11 @@ function makeHandle(name: string, child: ChildProcess, port: number, origin: str
       }
     },
     countStart: () => void child.send({ type: "count-start" }),
+    collect: () =>
+      new Promise((resolve) => {
+        child.once("message", (m: { rss: number; heapUsed: number }) => resolve({ rssMb: m.rss / 2 ** 20, heapUsedMb: m.heapUsed / 2 ** 20 }));
+        child.send({ type: "gc" });
+      }),
     countStop: () =>
       new Promise<Counts>((resolve) => {
         child.once("message", (m: Counts & { type: string }) => resolve(m));

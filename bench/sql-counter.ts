@@ -7,7 +7,7 @@
  */
 import { tracingChannel } from "node:diagnostics_channel";
 
-type Message = { type: "count-start" } | { type: "count-stop" };
+type Message = { type: "count-start" } | { type: "count-stop" } | { type: "gc" };
 
 const counts = { sql: 0, redis: 0, statements: new Map<string, number>() };
 const onQuery = {
@@ -37,6 +37,12 @@ process.on("message", (message: Message) => {
     counts.redis = 0;
     counts.statements.clear();
     for (const [channel, handlers] of channels) channel.subscribe(handlers as never);
+  } else if (message.type === "gc") {
+    // Only with --expose-gc (the bench's memory check): a full collection, so RSS shows what is kept.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    gc?.();
+    setTimeout(() => process.send!({ type: "memory", ...process.memoryUsage() }), 200);
   } else if (message.type === "count-stop") {
     for (const [channel, handlers] of channels) channel.unsubscribe(handlers as never);
     process.send!({ type: "counts", sql: counts.sql, redis: counts.redis, statements: [...counts.statements] });
