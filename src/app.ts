@@ -13,6 +13,7 @@ import { isDependencyDown } from "./http/dependency-errors";
 import { errorHandler } from "./http/error-handler";
 import { makeFormatError } from "./http/format-error";
 import { healthRouter } from "./http/health";
+import { playgroundRouter } from "./http/playground";
 import { serviceUnavailableStatus } from "./http/status-plugin";
 import { buildApiSchema } from "./schema";
 import type { Services } from "./services";
@@ -52,12 +53,17 @@ export async function createApp(services: Services, httpServer: Server): Promise
     allowBatchedHttpRequests: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Apollo's own landing page loads from a CDN; the offline playground (below) replaces it.
       ApolloServerPluginLandingPageDisabled(),
       serviceUnavailableStatus,
     ],
   });
   await apollo.start();
 
+  if (config.playground) {
+    const playground = playgroundRouter("/graphql", log);
+    if (playground) app.use(playground);
+  }
   app.use(
     "/graphql",
     cors({ origin: config.corsOrigins, credentials: true }),

@@ -1,11 +1,8 @@
 import { z } from "zod";
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
-const bool = (def: boolean) =>
-  z
-    .enum(["true", "false", "1", "0", "yes", "no"])
-    .transform((v) => v === "true" || v === "1" || v === "yes")
-    .default(def);
+const flag = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => v === "true" || v === "1" || v === "yes");
+const bool = (def: boolean) => flag.default(def);
 const list = z
   .string()
   .default("")
@@ -28,7 +25,8 @@ const envSchema = z.object({
   SESSION_ABSOLUTE_TIMEOUT_S: int(2592000, 1),
   TRUST_PROXY: z.string().default("false"),
   CORS_ORIGINS: list,
-  PLAYGROUND: bool(true).optional(),
+  // No default here: unset means "on unless production" (see loadConfig).
+  PLAYGROUND: flag.optional(),
   ADMIN_EMAIL: z.string().optional(),
   ADMIN_PASSWORD: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),

@@ -1,0 +1,69 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import express, { Router, type Request } from "express";
+import type { Logger } from "pino";
+
+/** Where `npm run build` puts the GraphiQL bundle (playground/vite.config.mts). */
+export const PLAYGROUND_DIR = path.resolve(__dirname, "../../playground");
+/** The bundle's own URL prefix; it must match `base` in playground/vite.config.mts. */
+export const PLAYGROUND_ASSETS_PATH = "/playground";
+
+/**
+ * The page loads only same-origin files (Vite emits no inline script), so it runs under a strict
+ * policy. Inline styles stay allowed because the Monaco editor sets style attributes at run time.
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "worker-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+/** A browser opening the endpoint, as opposed to a GraphQL client sending a GET query. */
+function wantsPlayground(req: Request): boolean {
+  if (req.query.query !== undefined) return false;
+  return req.accepts(["application/json", "application/graphql-response+json", "text/html"]) === "text/html";
+}
+
+/**
+ * GraphiQL at GET /graphql for browsers, and its bundle under /playground/. Mounted before Apollo,
+ * so a GET with ?query= or a JSON Accept header still reaches the API. Returns null (and says why)
+ * when the bundle was not built, rather than serving a broken page.
+ */
+export function playgroundRouter(graphqlPath: string, log: Logger, dir = PLAYGROUND_DIR): Router | null {
+  const indexFile = path.join(dir, "index.html");
+  if (!existsSync(indexFile)) {
+    log.warn({ dir }, "playground enabled but not built (run `npm run build`); GET /graphql serves no IDE");
+    return null;
+  }
+  const html = readFileSync(indexFile, "utf8");
+  const router = Router();
+  router.get(graphqlPath, (req, res, next) => {
+    if (!wantsPlayground(req)) return next();
+    res
+      .set({
+        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+        "Cache-Control": "no-cache",
+        Vary: "Accept",
+      })
+      .type("html")
+      .send(html);
+  });
+  router.use(
+    PLAYGROUND_ASSETS_PATH,
+    express.static(dir, {
+      index: false,
+      // File names carry a content hash, so they never change under the same URL.
+      immutable: true,
+      maxAge: "1y",
+      fallthrough: false,
+    }),
+  );
+  return router;
+}
