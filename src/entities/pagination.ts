@@ -1,4 +1,4 @@
-import type { EntityManager, EntityName, FilterQuery } from "@mikro-orm/core";
+import { RawQueryFragment, type EntityManager, type EntityName, type FilterQuery } from "@mikro-orm/core";
 import { BadUserInputError } from "../errors";
 import type { Connection } from "../resolvers/connection.type";
 
@@ -50,13 +50,17 @@ export async function paginate<T extends { id: number }>(
   validatePageArgs(args);
   const afterId = args.after ? decodeCursor(args.after) : undefined;
   const keyset = afterId === undefined ? {} : { id: direction === "asc" ? { $gt: afterId } : { $lt: afterId } };
-  const [rows, totalCount] = await Promise.all([
-    em.find(entity, { $and: [where, keyset] } as FilterQuery<T>, {
-      orderBy: { id: direction } as never,
-      limit: args.first + 1,
-    }),
-    em.count(entity, where),
-  ]);
+  // `where` serves two queries. A raw() fragment used as a key (a search condition) is forgotten after
+  // its first use unless both queries run inside RawQueryFragment.run, as em.findAndCount does.
+  const [rows, totalCount] = await RawQueryFragment.run(() =>
+    Promise.all([
+      em.find(entity, { $and: [where, keyset] } as FilterQuery<T>, {
+        orderBy: { id: direction } as never,
+        limit: args.first + 1,
+      }),
+      em.count(entity, where),
+    ]),
+  );
   const page = rows.slice(0, args.first);
   const edges = page.map((node) => ({ cursor: encodeCursor(node.id), node }));
   return {

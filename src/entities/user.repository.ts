@@ -1,4 +1,4 @@
-import { UniqueConstraintViolationException } from "@mikro-orm/core";
+import { LockMode, UniqueConstraintViolationException } from "@mikro-orm/core";
 import { EntityRepository } from "@mikro-orm/knex";
 import { ConflictError } from "../errors";
 import { Role } from "./role";
@@ -9,25 +9,51 @@ export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 export const emailTaken = () =>
   new ConflictError("An account with this email already exists.", { fields: { email: "is already registered" } });
 
+/**
+ * Runs a write and answers a duplicate email with CONFLICT. The unique index is the judge, whichever
+ * driver reports it: a check before the write alone would race with a concurrent one.
+ */
+export async function conflictOnDuplicateEmail<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (err instanceof UniqueConstraintViolationException) throw emailTaken();
+    throw err;
+  }
+}
+
 export class UserRepository extends EntityRepository<User> {
   /** With the password hash, which ordinary loads leave out. */
   findForLogin(email: string): Promise<User | null> {
     return this.findOne({ email: normalizeEmail(email) }, { populate: ["passwordHash"] });
   }
 
-  /**
-   * Inserts and relies on the unique index for duplicates: a check before the insert alone would race
-   * with a concurrent registration of the same email.
-   */
+  /** Inserts a user; a duplicate email is CONFLICT (see conflictOnDuplicateEmail). */
   async add(data: { email: string; name: string; passwordHash: string; role?: Role }): Promise<User> {
     const user = this.create({ ...data, email: normalizeEmail(data.email), role: data.role ?? Role.USER });
     try {
-      await this.em.persistAndFlush(user);
+      return await conflictOnDuplicateEmail(async () => {
+        await this.em.persistAndFlush(user);
+        return user;
+      });
     } catch (err) {
       this.em.clear();
-      if (err instanceof UniqueConstraintViolationException) throw emailTaken();
       throw err;
     }
-    return user;
+  }
+
+  /**
+   * The ids of every ADMIN, their rows locked until the transaction ends (SELECT ... FOR UPDATE on MySQL;
+   * SQLite runs one transaction at a time on its single connection). Every change that may remove an
+   * ADMIN takes these locks before reading anything else, so two of them can never both conclude that
+   * another admin remains.
+   */
+  async lockAdminIds(): Promise<number[]> {
+    const rows: Array<{ id: number }> = await this.createQueryBuilder()
+      .select("id")
+      .where({ role: Role.ADMIN })
+      .setLockMode(LockMode.PESSIMISTIC_WRITE)
+      .execute("all", false);
+    return rows.map((row) => Number(row.id));
   }
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { TestClient } from "./client";
+import type { TestServer } from "./server";
 
 export const USER_FIELDS = "id email name role createdAt";
 export const STRONG_PASSWORD = "correct horse battery staple";
@@ -37,4 +38,39 @@ export async function login(client: TestClient, email: string, password = STRONG
 
 export async function me(client: TestClient): Promise<{ id: string; email: string; role: string } | null> {
   return (await client.ok(`{ me { ${USER_FIELDS} } }`)).me;
+}
+
+/** Credentials for the ADMIN that startTestServer creates at start when given `ADMIN_ENV` (bootstrap-admin.ts). */
+export const TEST_ADMIN = { email: "root-admin@example.test", password: "admin passphrase for tests" };
+export const ADMIN_ENV = { ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password };
+
+export interface SignedIn {
+  client: TestClient;
+  user: RegisteredUser;
+}
+
+/** A new client logged in as the server's bootstrap ADMIN (start the server with `ADMIN_ENV`). */
+export async function loginAsAdmin(server: TestServer): Promise<SignedIn> {
+  if (!server.config.admin) throw new Error("loginAsAdmin needs a server started with ADMIN_ENV");
+  const client = server.client();
+  const { email, password } = server.config.admin;
+  const res = await login(client, email, password);
+  if (res.errors?.length) throw new Error(`admin login failed: ${JSON.stringify(res.errors)}`);
+  return { client, user: { ...res.data.login, password } };
+}
+
+/** A new client logged in as a new USER. */
+export async function signUp(server: TestServer, overrides: Parameters<typeof registerUser>[1] = {}): Promise<SignedIn> {
+  const client = server.client();
+  return { client, user: await registerUser(client, overrides) };
+}
+
+/**
+ * A new ADMIN of its own, so a test may demote, delete or re-password it freely: registered through the
+ * API, then promoted in SQL (MySQL servers). The session sees the role at once: it is re-read per request.
+ */
+export async function createAdmin(server: TestServer, overrides: Parameters<typeof registerUser>[1] = {}): Promise<SignedIn> {
+  const { client, user } = await signUp(server, { name: "Test Admin", ...overrides });
+  await server.sql("UPDATE users SET role = 'ADMIN' WHERE id = ?", [user.id]);
+  return { client, user: { ...user, role: "ADMIN" } };
 }

@@ -1,0 +1,4 @@
+import { User } from "../entities/user.entity";
+import { ConnectionType } from "./connection.type";
+
+export const UserConnection = ConnectionType("User", User);
