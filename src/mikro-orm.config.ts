@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { defineConfig, type Options } from "@mikro-orm/core";
-import { BetterSqliteDriver } from "@mikro-orm/better-sqlite";
+import { defineConfig, type EntityMetadata, type Options, type Platform } from "@mikro-orm/core";
+import { BetterSqliteDriver, BetterSqlitePlatform } from "@mikro-orm/better-sqlite";
 import { Migrator } from "@mikro-orm/migrations";
 import { MySqlDriver } from "@mikro-orm/mysql";
 import type { Config } from "./config";
@@ -27,7 +27,14 @@ export function ormOptions(config: Config, overrides: Partial<Options> = {}): Op
     migrations,
     forceUtcTimezone: true,
     preferTs: false,
-    discovery: { warnWhenNoEntities: true },
+    discovery: {
+      warnWhenNoEntities: true,
+      // MikroORM cannot read CHECK constraints back from SQLite, so every new SQLite migration would add
+      // them again; there the migrations create them and the metadata leaves them out.
+      onMetadata: (meta: EntityMetadata, platform: Platform) => {
+        if (platform instanceof BetterSqlitePlatform) meta.checks = [];
+      },
+    },
   };
   if (config.database.kind === "mysql") {
     return defineConfig({

@@ -6,6 +6,7 @@ import pino from "pino";
 import { createApp } from "./app";
 import { PasswordHasher } from "./auth/password-hasher";
 import type { Config } from "./config";
+import { startCartSweeper } from "./cart/cart-sweeper";
 import { bootstrapAdmin } from "./db/bootstrap-admin";
 import { migrate } from "./db/migrate";
 import { ormOptions } from "./mikro-orm.config";
@@ -46,9 +47,11 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
     const host = config.host.includes(":") ? `[${config.host}]` : config.host === "0.0.0.0" ? "127.0.0.1" : config.host;
     log.info({ port, database: config.database.kind, sessions: config.redis ? "redis" : "memory" }, "sessiongraph listening");
 
+    const stopCartSweeper = startCartSweeper(orm.em, config.session.absoluteTimeoutS, log);
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
+        stopCartSweeper();
         await app.apollo.stop(); // stops accepting, waits for in-flight requests (drain plugin)
         await sessions!.close();
         await orm.close(true);

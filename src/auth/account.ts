@@ -1,3 +1,4 @@
+import { mergeAnonymousCart } from "../cart/cart-merge";
 import type { Context } from "../context";
 import { User } from "../entities/user.entity";
 import { assertValid, BadUserInputError, UnauthenticatedError } from "../errors";
@@ -53,6 +54,6 @@ export function requireUser(ctx: Context): User {
 async function startSession(ctx: Context, user: User, rememberMe: boolean): Promise<void> {
   const { previousPublicId } = await ctx.session.logIn(user.id, rememberMe);
   ctx.user = user;
-  // The cart issue hooks in here: merge the cart of `previousPublicId` into the user's cart.
-  void previousPublicId;
+  // The cart the visitor filled before logging in was keyed by the session that logIn just replaced.
+  if (previousPublicId) await mergeAnonymousCart(ctx.em, previousPublicId, user.id);
 }

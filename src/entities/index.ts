@@ -1,4 +1,9 @@
+import { Cart } from "./cart.entity";
+import { CartLine } from "./cart-line.entity";
+import { Order } from "./order.entity";
+import { OrderLine } from "./order-line.entity";
+import { Product } from "./product.entity";
 import { User } from "./user.entity";
 
 /** Every entity, listed once for the ORM (no folder scanning, so compiled and test runs agree). */
-export const entities = [User];
+export const entities = [User, Product, Cart, CartLine, Order, OrderLine];

@@ -1,6 +1,16 @@
 import type { NonEmptyArray } from "type-graphql";
 import { AuthResolver } from "./auth.resolver";
+import { CartResolver } from "./cart.resolver";
+import { OrderResolver } from "./order.resolver";
+import { ProductResolver } from "./product.resolver";
 import { SessionResolver } from "./session.resolver";
 import { UserResolver } from "./user.resolver";
 
-export const resolvers: NonEmptyArray<Function> = [AuthResolver, SessionResolver, UserResolver];
+export const resolvers: NonEmptyArray<Function> = [
+  AuthResolver,
+  SessionResolver,
+  UserResolver,
+  ProductResolver,
+  CartResolver,
+  OrderResolver,
+];

@@ -1,0 +1,40 @@
+import { LockMode, type EntityManager } from "@mikro-orm/core";
+import { retryOnDeadlock } from "../db/retry";
+import { CartLine } from "../entities/cart-line.entity";
+import { Cart } from "../entities/cart.entity";
+import { MAX_CART_LINES, MAX_LINE_QUANTITY } from "./cart-limits";
+import { createCart, upsertLine } from "./cart-store";
+
+/**
+ * Moves the anonymous cart of session `sessionKey` into the user's cart, in one transaction: quantities
+ * are added, each line capped by the stock and by 99 (a line the user already had is never lowered),
+ * lines of products that became inactive are dropped, and the anonymous cart is deleted.
+ */
+export async function mergeAnonymousCart(em: EntityManager, sessionKey: string, userId: number): Promise<void> {
+  if (!(await em.fork().count(Cart, { sessionKey }))) return; // most logins have nothing to merge
+  await createCart(em, { userId });
+  await retryOnDeadlock(() =>
+    em.fork().transactional(async (tem) => {
+      // Always the anonymous cart first, then the user's: two merges never wait for each other in a circle.
+      const anonymous = await tem.findOne(Cart, { sessionKey }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!anonymous) return;
+      const own = await tem.findOneOrFail(Cart, { user: userId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const incoming = await tem.find(CartLine, { cart: anonymous }, { populate: ["product"], orderBy: { id: "asc" } });
+      const had = new Map((await tem.find(CartLine, { cart: own })).map((line) => [line.product.id, line.quantity]));
+      let lineCount = had.size;
+      for (const { product, quantity } of incoming) {
+        if (!product.active) continue;
+        const before = had.get(product.id) ?? 0;
+        const merged = Math.min(before + quantity, MAX_LINE_QUANTITY, product.stock);
+        if (merged <= before) continue;
+        if (!before) {
+          if (lineCount >= MAX_CART_LINES) continue;
+          lineCount++;
+        }
+        await upsertLine(tem, own, product.id, merged, "set");
+      }
+      own.updatedAt = new Date();
+      await tem.nativeDelete(Cart, { id: anonymous.id }); // its lines go with it (ON DELETE CASCADE)
+    }),
+  );
+}

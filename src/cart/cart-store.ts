@@ -1,0 +1,69 @@
+import { LockMode, UniqueConstraintViolationException, raw, type EntityManager } from "@mikro-orm/core";
+import type { SqlEntityManager } from "@mikro-orm/knex";
+import { retryOnDeadlock } from "../db/retry";
+import { Cart } from "../entities/cart.entity";
+import { CartLine } from "../entities/cart-line.entity";
+import { ownerKey, type CartOwner } from "./cart-owner";
+
+/**
+ * Runs `change` in a short transaction holding the owner's cart row locked (SELECT ... FOR UPDATE on
+ * MySQL; SQLite runs one write transaction at a time anyway). Every write to a cart goes through here,
+ * so checks like "at most 99" and "no more than the stock" see every earlier write of the same visitor,
+ * however many of their requests overlap. The cart row is created first when it does not exist, unless
+ * `create` is false: then `change` is not called and the result is undefined.
+ */
+export async function withLockedCart<T>(
+  em: EntityManager,
+  owner: CartOwner,
+  change: (tem: EntityManager, cart: Cart) => Promise<T>,
+  { create = true } = {},
+): Promise<T | undefined> {
+  // A cart can vanish between its creation and the lock (a login merging it away): look again then.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const outcome = await retryOnDeadlock(() =>
+      em.fork().transactional(async (tem) => {
+        const cart = await tem.findOne(Cart, ownerKey(owner), { lockMode: LockMode.PESSIMISTIC_WRITE });
+        if (!cart) return { missing: true as const };
+        cart.updatedAt = new Date(); // the sweep of abandoned carts goes by this
+        return { missing: false as const, value: await change(tem, cart) };
+      }),
+    );
+    if (!outcome.missing) return outcome.value;
+    if (!create) return undefined;
+    await createCart(em, owner);
+  }
+  throw new Error("the cart kept disappearing");
+}
+
+/**
+ * Inserts the owner's cart row, or does nothing when it exists: the unique key decides, so fifty
+ * requests creating the same cart at once end with one. A plain insert that may fail, rather than
+ * an upsert, because concurrent upserts of one new key deadlock each other on MySQL.
+ */
+export async function createCart(em: EntityManager, owner: CartOwner): Promise<void> {
+  const now = new Date();
+  try {
+    await em.fork().insert(Cart, { ...ownerKey(owner), createdAt: now, updatedAt: now });
+  } catch (err) {
+    if (!(err instanceof UniqueConstraintViolationException)) throw err;
+  }
+}
+
+/**
+ * Adds to a line's quantity (creating the line) in one statement: INSERT ... ON DUPLICATE KEY UPDATE
+ * on MySQL, ON CONFLICT DO UPDATE on SQLite. With `mode: "set"` the quantity replaces the old one.
+ */
+export async function upsertLine(
+  tem: EntityManager,
+  cart: Cart,
+  productId: number,
+  quantity: number,
+  mode: "add" | "set",
+): Promise<void> {
+  // Both drivers (MySQL, SQLite) are SQL ones, so the query builder is there.
+  await (tem as SqlEntityManager)
+    .createQueryBuilder(CartLine)
+    .insert({ cart: cart.id, product: productId, quantity, createdAt: new Date() })
+    .onConflict(["cart", "product"])
+    .merge({ quantity: mode === "add" ? raw("quantity + ?", [quantity]) : quantity });
+}

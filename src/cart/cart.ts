@@ -1,0 +1,89 @@
+import type { EntityManager } from "@mikro-orm/core";
+import type { Context } from "../context";
+import { CartLine } from "../entities/cart-line.entity";
+import type { Cart } from "../entities/cart.entity";
+import { parseId } from "../entities/ids";
+import { Product } from "../entities/product.entity";
+import { BadUserInputError, NotFoundError, OutOfStockError } from "../errors";
+import type { CartView } from "../resolvers/cart.type";
+import { MAX_CART_LINES, MAX_LINE_QUANTITY } from "./cart-limits";
+import { currentOwner, ownerForWriting } from "./cart-owner";
+import { upsertLine, withLockedCart } from "./cart-store";
+import { loadCart } from "./cart-view";
+
+const isQuantity = (q: number, min: number) => Number.isInteger(q) && q >= min && q <= MAX_LINE_QUANTITY;
+
+/** Reading never starts a session or creates a cart: no cart reads as an empty one. */
+export function readCart(ctx: Context): Promise<CartView> {
+  return loadCart(ctx.em, currentOwner(ctx));
+}
+
+export async function addToCart(ctx: Context, productId: string, quantity: number): Promise<CartView> {
+  if (!isQuantity(quantity, 1)) throw new BadUserInputError({ quantity: `must be from 1 to ${MAX_LINE_QUANTITY}` });
+  const product = await findProduct(ctx.em, productId, { activeOnly: true });
+  // Refused before a session is started for it; checked again under the lock below.
+  if (quantity > product.stock) throw new OutOfStockError(String(product.id), product.stock);
+  const owner = await ownerForWriting(ctx);
+  await withLockedCart(ctx.em, owner, async (tem, cart) => {
+    await checkLine(tem, cart, product.id, (inCart) => inCart + quantity);
+    await upsertLine(tem, cart, product.id, quantity, "add");
+  });
+  return loadCart(ctx.em.fork(), owner);
+}
+
+/** Sets a line's quantity; 0 removes it. */
+export async function setCartQuantity(ctx: Context, productId: string, quantity: number): Promise<CartView> {
+  if (!isQuantity(quantity, 0)) throw new BadUserInputError({ quantity: `must be from 0 to ${MAX_LINE_QUANTITY}` });
+  if (quantity === 0) return removeFromCart(ctx, productId);
+  const product = await findProduct(ctx.em, productId, { activeOnly: true });
+  if (quantity > product.stock) throw new OutOfStockError(String(product.id), product.stock);
+  const owner = await ownerForWriting(ctx);
+  await withLockedCart(ctx.em, owner, async (tem, cart) => {
+    await checkLine(tem, cart, product.id, () => quantity);
+    await upsertLine(tem, cart, product.id, quantity, "set");
+  });
+  return loadCart(ctx.em.fork(), owner);
+}
+
+/** A product that is not in the cart is a no-op; NOT_FOUND only when the product does not exist. */
+export async function removeFromCart(ctx: Context, productId: string): Promise<CartView> {
+  const product = await findProduct(ctx.em, productId, { activeOnly: false });
+  const owner = currentOwner(ctx);
+  if (owner) {
+    await withLockedCart(ctx.em, owner, (tem, cart) => tem.nativeDelete(CartLine, { cart, product }), { create: false });
+  }
+  return loadCart(ctx.em.fork(), owner);
+}
+
+export async function clearCart(ctx: Context): Promise<CartView> {
+  const owner = currentOwner(ctx);
+  if (owner) await withLockedCart(ctx.em, owner, (tem, cart) => tem.nativeDelete(CartLine, { cart }), { create: false });
+  return loadCart(ctx.em.fork(), owner);
+}
+
+async function findProduct(em: EntityManager, id: string, { activeOnly }: { activeOnly: boolean }): Promise<Product> {
+  const productId = parseId(id);
+  const product = productId === null ? null : await em.findOne(Product, productId);
+  // An inactive product cannot be added: to a shopper it does not exist.
+  if (!product || (activeOnly && !product.active)) throw new NotFoundError("Product");
+  return product;
+}
+
+/**
+ * Under the cart's lock: would the line hold `wanted(quantity now in the cart)` and stay within 99,
+ * the current stock, and the number of lines a cart may have?
+ */
+async function checkLine(tem: EntityManager, cart: Cart, productId: number, wanted: (inCart: number) => number): Promise<void> {
+  const lines = await tem.find(CartLine, { cart });
+  const inCart = lines.find((line) => line.product.id === productId)?.quantity ?? 0;
+  const product = await tem.findOne(Product, productId);
+  if (!product?.active) throw new NotFoundError("Product");
+  const quantity = wanted(inCart);
+  if (quantity > MAX_LINE_QUANTITY) {
+    throw new BadUserInputError({ quantity: `would make ${quantity} in the cart; a line holds at most ${MAX_LINE_QUANTITY}` });
+  }
+  if (quantity > product.stock) throw new OutOfStockError(String(product.id), product.stock);
+  if (!inCart && lines.length >= MAX_CART_LINES) {
+    throw new BadUserInputError({ cart: `holds at most ${MAX_CART_LINES} different products` });
+  }
+}

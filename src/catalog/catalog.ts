@@ -1,0 +1,72 @@
+import { UniqueConstraintViolationException, raw, type FilterQuery } from "@mikro-orm/core";
+import type { Context } from "../context";
+import { Product } from "../entities/product.entity";
+import { parseId } from "../entities/ids";
+import { paginate, type PageArgs } from "../entities/pagination";
+import { Role } from "../entities/role";
+import { assertValid, ConflictError, NotFoundError } from "../errors";
+import type { Connection } from "../resolvers/connection.type";
+import { normalizeSku, productProblems, type ProductFields } from "./product-rules";
+
+export type ProductChanges = { [K in Exclude<keyof ProductFields, "sku">]?: ProductFields[K] | null };
+
+const isAdmin = (ctx: Context) => ctx.user?.role === Role.ADMIN;
+
+const skuTaken = () => new ConflictError("A product with this SKU already exists.", { fields: { sku: "is already used" } });
+
+/** Inserts and lets the unique index refuse a duplicate SKU: a check before the insert would race. */
+export async function createProduct(ctx: Context, input: ProductFields): Promise<Product> {
+  assertValid(productProblems(input));
+  const product = ctx.em.create(Product, {
+    ...input,
+    sku: normalizeSku(input.sku),
+    name: input.name.trim(),
+  });
+  try {
+    await ctx.em.persistAndFlush(product);
+  } catch (err) {
+    ctx.em.clear();
+    if (err instanceof UniqueConstraintViolationException) throw skuTaken();
+    throw err;
+  }
+  return product;
+}
+
+/** Changes the given fields; a field left out (or null) stays as it is. */
+export async function updateProduct(ctx: Context, id: string, input: ProductChanges): Promise<Product> {
+  const changes: Partial<ProductFields> = Object.fromEntries(Object.entries(input).filter(([, v]) => v != null));
+  assertValid(productProblems(changes));
+  const productId = parseId(id);
+  const product = productId === null ? null : await ctx.em.findOne(Product, productId);
+  if (!product) throw new NotFoundError("Product");
+  ctx.em.assign(product, { ...changes, ...(changes.name === undefined ? {} : { name: changes.name.trim() }) });
+  await ctx.em.flush();
+  return product;
+}
+
+/** The product, or null when there is none or the caller may not see it (inactive, not an ADMIN). */
+export async function visibleProduct(ctx: Context, id: string): Promise<Product | null> {
+  const productId = parseId(id);
+  if (productId === null) return null;
+  return ctx.em.findOne(Product, isAdmin(ctx) ? { id: productId } : { id: productId, active: true });
+}
+
+/** Active products (all of them for an ADMIN), oldest first, optionally matching `search`. */
+export function listProducts(ctx: Context, args: PageArgs & { search?: string | null }): Promise<Connection<Product>> {
+  const { search } = args;
+  const visible: FilterQuery<Product> = isAdmin(ctx) ? {} : { active: true };
+  return paginate(ctx.em, Product, () => (search ? { $and: [visible, searchFilter(search)] } : visible), args);
+}
+
+/**
+ * A case-insensitive substring match on name and SKU. INSTR instead of LIKE: it takes `%` and `_`
+ * literally without an ESCAPE clause, whose quoting differs between MySQL and SQLite, and both have it.
+ */
+function searchFilter(search: string): FilterQuery<Product> {
+  return {
+    $or: [
+      { [raw((alias) => `instr(lower(${alias}.name), lower(?))`, [search])]: { $gt: 0 } },
+      { [raw((alias) => `instr(lower(${alias}.sku), lower(?))`, [search])]: { $gt: 0 } },
+    ],
+  } as FilterQuery<Product>;
+}

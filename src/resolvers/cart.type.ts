@@ -1,0 +1,26 @@
+import { Field, Int, ObjectType } from "type-graphql";
+import { Product } from "../entities/product.entity";
+
+@ObjectType("CartLine")
+export class CartLineView {
+  @Field(() => Product)
+  product!: Product;
+
+  @Field(() => Int)
+  quantity!: number;
+
+  @Field(() => Int, { description: "At the product's current price." })
+  lineTotalCents!: number;
+}
+
+@ObjectType("Cart", { description: "Built from the database on each read; totals at current prices." })
+export class CartView {
+  @Field(() => [CartLineView], { description: "In the order the products were first added." })
+  lines!: CartLineView[];
+
+  @Field(() => Int, { description: "The sum of the quantities." })
+  itemCount!: number;
+
+  @Field(() => Int)
+  totalCents!: number;
+}

@@ -1,0 +1,373 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { codes, type TestClient } from "./helpers/client";
+import { login, registerUser } from "./helpers/factories";
+import { startTestServer, type TestServer } from "./helpers/server";
+import {
+  ADD_TO_CART,
+  ADMIN_ENV,
+  CART,
+  CLEAR_CART,
+  REMOVE_FROM_CART,
+  SET_CART_QUANTITY,
+  addToCart,
+  cartLines,
+  createProduct,
+  loginAdmin,
+  readCart,
+  updateProduct,
+} from "./helpers/shop";
+
+let server: TestServer;
+let admin: TestClient;
+before(async () => {
+  server = await startTestServer("cart", ADMIN_ENV);
+  admin = await loginAdmin(server.client());
+});
+after(() => server?.close());
+
+const hasSessionCookie = async (client: TestClient) =>
+  (await client.cookies()).some((c) => c.key === server.config.session.cookieName);
+
+async function logout(client: TestClient) {
+  return (await client.ok("mutation { logout }")).logout;
+}
+
+describe("reading the cart", () => {
+  it("is empty for a new visitor and starts no session", async () => {
+    const client = server.client();
+    const res = await client.gql(CART);
+    assert.deepEqual(res.data.cart, { lines: [], itemCount: 0, totalCents: 0 });
+    assert.equal(res.headers.get("set-cookie"), null);
+    assert.equal(await hasSessionCookie(client), false);
+  });
+});
+
+describe("addToCart", () => {
+  it("starts a session for a visitor and keeps the cart across requests", async () => {
+    const product = await createProduct(admin, { priceCents: 250 });
+    const client = server.client();
+    const cart = await addToCart(client, product.id, 2);
+    assert.equal(await hasSessionCookie(client), true);
+    assert.deepEqual(cart, { lines: [{ product, quantity: 2, lineTotalCents: 500 }], itemCount: 2, totalCents: 500 });
+    assert.deepEqual(await readCart(client), cart);
+  });
+
+  it("adds 1 when no quantity is given", async () => {
+    const product = await createProduct(admin);
+    const res = await server.client().ok(`mutation($id: ID!) { addToCart(productId: $id) { itemCount } }`, { id: product.id });
+    assert.equal(res.addToCart.itemCount, 1);
+  });
+
+  it("adds to the quantity of a line and lists lines in the order they were first added", async () => {
+    const [a, b, c] = await Promise.all([1, 2, 3].map((n) => createProduct(admin, { priceCents: n * 100 })));
+    const client = server.client();
+    await addToCart(client, b.id, 1);
+    await addToCart(client, a.id, 2);
+    await addToCart(client, c.id, 1);
+    const cart = await addToCart(client, b.id, 3);
+    assert.deepEqual(cartLines(cart), [[b.id, 4], [a.id, 2], [c.id, 1]]);
+    assert.equal(cart.itemCount, 7);
+    assert.equal(cart.totalCents, 4 * 200 + 2 * 100 + 1 * 300);
+  });
+
+  it("totals at the current price, not the price when added", async () => {
+    const product = await createProduct(admin, { priceCents: 1000 });
+    const client = server.client();
+    await addToCart(client, product.id, 3);
+    await updateProduct(admin, product.id, { priceCents: 1200 });
+    const cart = await readCart(client);
+    assert.equal(cart.lines[0].lineTotalCents, 3600);
+    assert.equal(cart.totalCents, 3600);
+  });
+
+  it("answers NOT_FOUND for a product that does not exist, starting no session", async () => {
+    for (const productId of ["999999999", "nope"]) {
+      const client = server.client();
+      const res = await client.gql(ADD_TO_CART, { productId, quantity: 1 });
+      assert.deepEqual(codes(res), ["NOT_FOUND"], productId);
+      assert.equal(await hasSessionCookie(client), false);
+    }
+  });
+
+  it("answers NOT_FOUND for an inactive product", async () => {
+    const product = await createProduct(admin, { active: false });
+    const res = await server.client().gql(ADD_TO_CART, { productId: product.id, quantity: 1 });
+    assert.deepEqual(codes(res), ["NOT_FOUND"]);
+  });
+
+  for (const quantity of [0, -1, 100]) {
+    it(`refuses quantity ${quantity} with BAD_USER_INPUT on fields.quantity, starting no session`, async () => {
+      const product = await createProduct(admin);
+      const client = server.client();
+      const res = await client.gql(ADD_TO_CART, { productId: product.id, quantity });
+      assert.deepEqual(codes(res), ["BAD_USER_INPUT"]);
+      assert.equal(typeof res.errors![0].extensions!.fields.quantity, "string");
+      assert.equal(await hasSessionCookie(client), false);
+    });
+  }
+
+  it("refuses to take a line above 99 with BAD_USER_INPUT on fields.quantity, leaving the cart as it was", async () => {
+    const product = await createProduct(admin, { stock: 500 });
+    const client = server.client();
+    await addToCart(client, product.id, 95);
+    const res = await client.gql(ADD_TO_CART, { productId: product.id, quantity: 5 });
+    assert.deepEqual(codes(res), ["BAD_USER_INPUT"]);
+    assert.equal(typeof res.errors![0].extensions!.fields.quantity, "string");
+    assert.deepEqual(cartLines(await readCart(client)), [[product.id, 95]]);
+    assert.equal((await addToCart(client, product.id, 4)).itemCount, 99);
+  });
+
+  it("refuses more than the stock with OUT_OF_STOCK, productId and available", async () => {
+    const product = await createProduct(admin, { stock: 5 });
+    const client = server.client();
+    const tooMany = await client.gql(ADD_TO_CART, { productId: product.id, quantity: 6 });
+    assert.deepEqual(codes(tooMany), ["OUT_OF_STOCK"]);
+    assert.deepEqual(
+      { productId: tooMany.errors![0].extensions!.productId, available: tooMany.errors![0].extensions!.available },
+      { productId: product.id, available: 5 },
+    );
+    await addToCart(client, product.id, 3);
+    const withCart = await client.gql(ADD_TO_CART, { productId: product.id, quantity: 3 });
+    assert.deepEqual(codes(withCart), ["OUT_OF_STOCK"]);
+    assert.equal(withCart.errors![0].extensions!.available, 5);
+    assert.deepEqual(cartLines(await readCart(client)), [[product.id, 3]]);
+  });
+
+  it("refuses a 51st different product with BAD_USER_INPUT on fields.cart", async () => {
+    const client = server.client();
+    for (let i = 0; i < 50; i++) await addToCart(client, (await createProduct(admin)).id, 1);
+    const res = await client.gql(ADD_TO_CART, { productId: (await createProduct(admin)).id, quantity: 1 });
+    assert.deepEqual(codes(res), ["BAD_USER_INPUT"]);
+    assert.equal(typeof res.errors![0].extensions!.fields.cart, "string");
+    assert.equal((await readCart(client)).lines.length, 50);
+  });
+});
+
+describe("setCartQuantity", () => {
+  it("sets a line's quantity, adding the line when needed", async () => {
+    const [a, b] = await Promise.all([createProduct(admin), createProduct(admin)]);
+    const client = server.client();
+    await addToCart(client, a.id, 5);
+    await client.ok(SET_CART_QUANTITY, { productId: a.id, quantity: 2 });
+    const cart = (await client.ok(SET_CART_QUANTITY, { productId: b.id, quantity: 7 })).setCartQuantity;
+    assert.deepEqual(cartLines(cart), [[a.id, 2], [b.id, 7]]);
+  });
+
+  it("removes the line at 0, also for a product that became inactive", async () => {
+    const [a, b] = await Promise.all([createProduct(admin), createProduct(admin)]);
+    const client = server.client();
+    await addToCart(client, a.id, 1);
+    await addToCart(client, b.id, 1);
+    await updateProduct(admin, b.id, { active: false });
+    await client.ok(SET_CART_QUANTITY, { productId: a.id, quantity: 0 });
+    const cart = (await client.ok(SET_CART_QUANTITY, { productId: b.id, quantity: 0 })).setCartQuantity;
+    assert.deepEqual(cart, { lines: [], itemCount: 0, totalCents: 0 });
+  });
+
+  it("at 0 starts no session for a visitor who has none", async () => {
+    const product = await createProduct(admin);
+    const client = server.client();
+    const res = await client.ok(SET_CART_QUANTITY, { productId: product.id, quantity: 0 });
+    assert.deepEqual(res.setCartQuantity.lines, []);
+    assert.equal(await hasSessionCookie(client), false);
+  });
+
+  for (const quantity of [-1, 100]) {
+    it(`refuses quantity ${quantity} with BAD_USER_INPUT on fields.quantity`, async () => {
+      const product = await createProduct(admin);
+      const res = await server.client().gql(SET_CART_QUANTITY, { productId: product.id, quantity });
+      assert.deepEqual(codes(res), ["BAD_USER_INPUT"]);
+      assert.equal(typeof res.errors![0].extensions!.fields.quantity, "string");
+    });
+  }
+
+  it("refuses more than the stock with OUT_OF_STOCK and available", async () => {
+    const product = await createProduct(admin, { stock: 4 });
+    const client = server.client();
+    await addToCart(client, product.id, 1);
+    const res = await client.gql(SET_CART_QUANTITY, { productId: product.id, quantity: 5 });
+    assert.deepEqual(codes(res), ["OUT_OF_STOCK"]);
+    assert.equal(res.errors![0].extensions!.available, 4);
+    assert.deepEqual(cartLines(await readCart(client)), [[product.id, 1]]);
+  });
+
+  it("answers NOT_FOUND for a product that does not exist or is inactive", async () => {
+    const inactive = await createProduct(admin, { active: false });
+    for (const productId of ["999999999", inactive.id]) {
+      const res = await server.client().gql(SET_CART_QUANTITY, { productId, quantity: 1 });
+      assert.deepEqual(codes(res), ["NOT_FOUND"], productId);
+    }
+  });
+});
+
+describe("removeFromCart and clearCart", () => {
+  it("removes one line and keeps the others", async () => {
+    const [a, b] = await Promise.all([createProduct(admin), createProduct(admin)]);
+    const client = server.client();
+    await addToCart(client, a.id, 1);
+    await addToCart(client, b.id, 2);
+    const cart = (await client.ok(REMOVE_FROM_CART, { productId: a.id })).removeFromCart;
+    assert.deepEqual(cartLines(cart), [[b.id, 2]]);
+  });
+
+  it("is a no-op for a product that exists but is not in the cart", async () => {
+    const [a, b] = await Promise.all([createProduct(admin), createProduct(admin)]);
+    const client = server.client();
+    const before = await addToCart(client, a.id, 1);
+    assert.deepEqual((await client.ok(REMOVE_FROM_CART, { productId: b.id })).removeFromCart, before);
+    const stranger = server.client();
+    assert.deepEqual((await stranger.ok(REMOVE_FROM_CART, { productId: b.id })).removeFromCart.lines, []);
+    assert.equal(await hasSessionCookie(stranger), false);
+  });
+
+  it("answers NOT_FOUND for removing a product that does not exist", async () => {
+    const res = await server.client().gql(REMOVE_FROM_CART, { productId: "999999999" });
+    assert.deepEqual(codes(res), ["NOT_FOUND"]);
+  });
+
+  it("clearCart empties the cart, and starts no session for a visitor who has none", async () => {
+    const product = await createProduct(admin);
+    const client = server.client();
+    await addToCart(client, product.id, 3);
+    assert.deepEqual((await client.ok(CLEAR_CART)).clearCart, { lines: [], itemCount: 0, totalCents: 0 });
+    assert.deepEqual(await readCart(client), { lines: [], itemCount: 0, totalCents: 0 });
+    const stranger = server.client();
+    assert.deepEqual((await stranger.ok(CLEAR_CART)).clearCart.lines, []);
+    assert.equal(await hasSessionCookie(stranger), false);
+  });
+});
+
+describe("concurrent writes", () => {
+  it("50 concurrent adds of one product on one session end with quantity 50", async () => {
+    const [first, product] = await Promise.all([createProduct(admin), createProduct(admin, { stock: 1000 })]);
+    const client = server.client();
+    await addToCart(client, first.id, 1); // the session exists before the burst, as in a browser
+    const results = await Promise.all(Array.from({ length: 50 }, () => client.gql(ADD_TO_CART, { productId: product.id, quantity: 1 })));
+    assert.deepEqual(results.flatMap(codes), []);
+    assert.deepEqual(cartLines(await readCart(client)), [[first.id, 1], [product.id, 50]]);
+  });
+
+  it("50 concurrent first adds of a logged-in user create one cart holding all 50", async () => {
+    const product = await createProduct(admin, { stock: 1000 });
+    const client = server.client();
+    const user = await registerUser(client);
+    const results = await Promise.all(Array.from({ length: 50 }, () => client.gql(ADD_TO_CART, { productId: product.id, quantity: 1 })));
+    assert.deepEqual(results.flatMap(codes), []);
+    assert.deepEqual(cartLines(await readCart(client)), [[product.id, 50]]);
+    assert.equal((await server.sql("SELECT id FROM carts WHERE user_id = ?", [user.id])).length, 1);
+  });
+
+  it("20 concurrent adds of different products end with 20 lines", async () => {
+    const products = await Promise.all(Array.from({ length: 20 }, () => createProduct(admin)));
+    const client = server.client();
+    await addToCart(client, products[0].id, 1);
+    await Promise.all(products.slice(1).map((p) => addToCart(client, p.id, 1)));
+    const cart = await readCart(client);
+    assert.equal(cart.lines.length, 20);
+    assert.deepEqual(new Set(cart.lines.map((l) => l.product.id)), new Set(products.map((p) => p.id)));
+    assert.equal(cart.itemCount, 20);
+  });
+
+  it("concurrent adds never take a line above the stock or above 99", async () => {
+    const [scarce, plenty] = await Promise.all([createProduct(admin, { stock: 10 }), createProduct(admin, { stock: 1000 })]);
+    const client = server.client();
+    await addToCart(client, plenty.id, 90);
+    const burst = await Promise.all([
+      ...Array.from({ length: 25 }, () => client.gql(ADD_TO_CART, { productId: scarce.id, quantity: 1 })),
+      ...Array.from({ length: 25 }, () => client.gql(ADD_TO_CART, { productId: plenty.id, quantity: 1 })),
+    ]);
+    const outcome = burst.map((res) => codes(res)[0] ?? "OK");
+    assert.equal(outcome.slice(0, 25).filter((c) => c === "OK").length, 10);
+    assert.ok(outcome.slice(0, 25).every((c) => c === "OK" || c === "OUT_OF_STOCK"));
+    assert.equal(outcome.slice(25).filter((c) => c === "OK").length, 9);
+    assert.ok(outcome.slice(25).every((c) => c === "OK" || c === "BAD_USER_INPUT"));
+    assert.deepEqual(cartLines(await readCart(client)), [[plenty.id, 99], [scarce.id, 10]]);
+  });
+});
+
+describe("login, logout and login again", () => {
+  it("login merges the anonymous cart into the user's saved cart, adding quantities", async () => {
+    const [a, b, c] = await Promise.all([createProduct(admin), createProduct(admin), createProduct(admin)]);
+    const device = server.client();
+    const user = await registerUser(device);
+    await addToCart(device, a.id, 2);
+    await addToCart(device, b.id, 1);
+    await logout(device);
+
+    const browser = server.client();
+    await addToCart(browser, b.id, 3);
+    await addToCart(browser, c.id, 1);
+    const res = await login(browser, user.email);
+    assert.equal(res.data.login.id, user.id);
+    assert.deepEqual(cartLines(await readCart(browser)), [[a.id, 2], [b.id, 4], [c.id, 1]]);
+    assert.deepEqual(await server.sql("SELECT id FROM carts WHERE user_id IS NULL AND id IN (SELECT cart_id FROM cart_lines WHERE product_id = ?)", [c.id]), []);
+  });
+
+  it("register merges the anonymous cart too", async () => {
+    const product = await createProduct(admin);
+    const client = server.client();
+    await addToCart(client, product.id, 3);
+    await registerUser(client);
+    assert.deepEqual(cartLines(await readCart(client)), [[product.id, 3]]);
+  });
+
+  it("caps merged lines by the stock and by 99, drops inactive products and never lowers a saved line", async () => {
+    const [capped, scarce, gone, lowered] = await Promise.all([
+      createProduct(admin, { stock: 500 }),
+      createProduct(admin, { stock: 6 }),
+      createProduct(admin),
+      createProduct(admin, { stock: 10 }),
+    ]);
+    const device = server.client();
+    const user = await registerUser(device);
+    await addToCart(device, capped.id, 60);
+    await addToCart(device, scarce.id, 4);
+    await addToCart(device, lowered.id, 8);
+    await logout(device);
+
+    const browser = server.client();
+    await addToCart(browser, capped.id, 60);
+    await addToCart(browser, scarce.id, 5);
+    await addToCart(browser, gone.id, 1);
+    await addToCart(browser, lowered.id, 1);
+    await updateProduct(admin, gone.id, { active: false });
+    await updateProduct(admin, lowered.id, { stock: 3 });
+    await login(browser, user.email);
+    assert.deepEqual(cartLines(await readCart(browser)), [[capped.id, 99], [scarce.id, 6], [lowered.id, 8]]);
+  });
+
+  it("logout keeps the user's cart saved and leaves the browser an empty anonymous cart, with no session until needed", async () => {
+    const [a, b] = await Promise.all([createProduct(admin), createProduct(admin)]);
+    const client = server.client();
+    const user = await registerUser(client);
+    await addToCart(client, a.id, 2);
+    assert.equal(await logout(client), true);
+    assert.equal(await hasSessionCookie(client), false);
+    assert.deepEqual(await readCart(client), { lines: [], itemCount: 0, totalCents: 0 });
+    assert.equal(await hasSessionCookie(client), false);
+
+    await addToCart(client, b.id, 1);
+    assert.deepEqual(cartLines(await readCart(client)), [[b.id, 1]]);
+    await login(client, user.email);
+    assert.deepEqual(cartLines(await readCart(client)), [[a.id, 2], [b.id, 1]]);
+  });
+
+  it("the user's cart is the same on every device they are logged in on", async () => {
+    const product = await createProduct(admin);
+    const phone = server.client();
+    const user = await registerUser(phone);
+    const laptop = server.client();
+    await login(laptop, user.email);
+    await addToCart(phone, product.id, 2);
+    await addToCart(laptop, product.id, 1);
+    assert.deepEqual(cartLines(await readCart(phone)), [[product.id, 3]]);
+  });
+
+  it("an anonymous cart is not shared with another visitor", async () => {
+    const product = await createProduct(admin);
+    const one = server.client();
+    await addToCart(one, product.id, 2);
+    assert.deepEqual((await readCart(server.client())).lines, []);
+  });
+});
