@@ -23,8 +23,9 @@ describe("playground configuration", () => {
 
 describe("GET /graphql with the playground on", () => {
   let server: TestServer;
+  const appOrigin = "http://127.0.0.1:5173";
   before(async () => {
-    server = await startEmbeddedServer();
+    server = await startEmbeddedServer({ CORS_ORIGINS: appOrigin });
   });
   after(() => server?.close());
 
@@ -71,6 +72,16 @@ describe("GET /graphql with the playground on", () => {
     const res = await get(server.url, "application/json");
     assert.match(res.headers.get("content-type") ?? "", /application\/json/);
     assert.notEqual(res.status, 200);
+  });
+
+  it("leaves the CORS preflight of a cross-origin app to the API", async () => {
+    const res = await fetch(server.url, {
+      method: "OPTIONS",
+      headers: { origin: appOrigin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+    });
+    assert.equal(res.status, 204);
+    assert.equal(res.headers.get("access-control-allow-origin"), appOrigin);
+    assert.equal(res.headers.get("access-control-allow-credentials"), "true");
   });
 
   it("leaves POST to the API", async () => {

@@ -44,8 +44,10 @@ export function playgroundRouter(graphqlPath: string, log: Logger, dir = PLAYGRO
   }
   const html = readFileSync(indexFile, "utf8");
   const router = Router();
-  router.get(graphqlPath, (req, res, next) => {
-    if (!wantsPlayground(req)) return next();
+  // A middleware rather than router.get(): a route would also answer OPTIONS at this path itself,
+  // and so swallow the CORS preflight that the API's cors() middleware must answer.
+  router.use((req, res, next) => {
+    if (req.method !== "GET" || req.path !== graphqlPath || !wantsPlayground(req)) return next();
     res
       .set({
         "Content-Security-Policy": CONTENT_SECURITY_POLICY,

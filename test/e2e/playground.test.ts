@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { launchChromium, screenshot, watchPage } from "../helpers/browser";
+import { launchChromium, scenario, screenshot, watchPage } from "../helpers/browser";
 import { registerUser } from "../helpers/factories";
 import { startTestServer, type TestServer } from "../helpers/server";
 
@@ -43,30 +43,33 @@ describe("the playground in a browser", () => {
     const origin = new URL(server.url).origin;
     const watched = watchPage(page, [origin]);
 
-    await page.goto(server.url);
-    await page.locator(".graphiql-query-editor .monaco-editor").waitFor();
+    await scenario(page, "playground", async () => {
+      await page.goto(server.url);
+      await page.locator(".graphiql-query-editor .monaco-editor").waitFor();
 
-    await setEditor(page, ".graphiql-editor-tool", JSON.stringify({ email: user.email, password: user.password }));
-    const login = await run(
-      page,
-      "Login",
-      "mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { id email } }",
-      user.email,
-    );
-    assert.deepEqual(login, { data: { login: { id: user.id, email: user.email } } });
+      await setEditor(page, ".graphiql-editor-tool", JSON.stringify({ email: user.email, password: user.password }));
+      const login = await run(
+        page,
+        "Login",
+        "mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { id email } }",
+        user.email,
+      );
+      assert.deepEqual(login, { data: { login: { id: user.id, email: user.email } } });
 
-    const cookies = await context.cookies(origin);
-    const session = cookies.find((c) => c.name === server.config.session.cookieName);
-    assert.ok(session, "the browser holds the session cookie");
-    assert.equal(session.httpOnly, true, "and page scripts cannot read it");
+      const cookies = await context.cookies(origin);
+      const session = cookies.find((c) => c.name === server.config.session.cookieName);
+      assert.ok(session, "the browser holds the session cookie");
+      assert.equal(session.httpOnly, true, "and page scripts cannot read it");
 
-    const me = await run(page, "Me", "query Me { me { id name } }", "Grace Hopper");
-    assert.deepEqual(me, { data: { me: { id: user.id, name: "Grace Hopper" } } });
-    await screenshot(page, "playground-me");
+      const me = await run(page, "Me", "query Me { me { id name } }", "Grace Hopper");
+      assert.deepEqual(me, { data: { me: { id: user.id, name: "Grace Hopper" } } });
+      await screenshot(page, "playground-me");
 
-    const logout = await run(page, "Logout", "mutation Logout { logout }", "logout");
-    assert.deepEqual(logout, { data: { logout: true } });
-    assert.deepEqual(await run(page, "MeAfterLogout", "query MeAfterLogout { me { id } }", "null"), { data: { me: null } });
+      const logout = await run(page, "Logout", "mutation Logout { logout }", "logout");
+      assert.deepEqual(logout, { data: { logout: true } });
+      assert.deepEqual(await run(page, "MeAfterLogout", "query MeAfterLogout { me { id } }", "null"), { data: { me: null } });
+
+    });
 
     assert.deepEqual(watched.foreignRequests, [], "works offline: every file comes from the API's origin");
     assert.deepEqual(watched.errors, [], "no console errors (a CSP refusal would be one)");

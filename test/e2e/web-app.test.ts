@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { launchChromium, screenshot, watchPage } from "../helpers/browser";
+import { launchChromium, scenario, screenshot, watchPage } from "../helpers/browser";
 import { STRONG_PASSWORD, login, uniqueEmail } from "../helpers/factories";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { hostWebApp, type WebAppHost } from "../helpers/web-app";
 
-const ADMIN = { email: "shopkeeper@example.test", password: "shopkeeper passphrase 2026" };
+const ADMIN = { email: "shopkeeper@example.test", password: "brass counter and till 2026" };
 
 let server: TestServer;
 let web: WebAppHost;
@@ -56,89 +56,93 @@ describe("the example app in a browser, on its own origin", () => {
     const watched = watchPage(page, [web.origin, apiOrigin]);
     assert.notEqual(web.origin, apiOrigin);
 
-    // Browse: the first page, then the next one merged below it.
-    await page.goto(web.origin);
-    await page.getByTestId("product-count").filter({ hasText: "Showing 12 of 14 products" }).waitFor();
-    await screenshot(page, "web-1-catalog");
-    await page.getByRole("button", { name: "Show more" }).click();
-    await page.getByTestId("product-count").filter({ hasText: "Showing 14 of 14 products" }).waitFor();
-    assert.equal(await page.locator("li.product").count(), 14);
-    assert.equal(await page.getByRole("button", { name: "Show more" }).count(), 0);
+    await scenario(page, "web", async () => {
+      // Browse: the first page, then the next one merged below it.
+      await page.goto(web.origin);
+      await page.getByTestId("product-count").filter({ hasText: "Showing 12 of 14 products" }).waitFor();
+      await screenshot(page, "web-1-catalog");
+      await page.getByRole("button", { name: "Show more" }).click();
+      await page.getByTestId("product-count").filter({ hasText: "Showing 14 of 14 products" }).waitFor();
+      assert.equal(await page.locator("li.product").count(), 14);
+      assert.equal(await page.getByRole("button", { name: "Show more" }).count(), 0);
 
-    // A guest cart, and a quantity the shop does not have.
-    await card(page, "Blue Mug").getByRole("button", { name: "Add to cart" }).click();
-    await cartCount(page).filter({ hasText: "(1)" }).waitFor();
-    await card(page, "Limited Lamp").getByRole("button", { name: "Add to cart" }).click();
-    await cartCount(page).filter({ hasText: "(2)" }).waitFor();
-    await card(page, "Limited Lamp").getByRole("button", { name: "Add to cart" }).click();
-    await cartCount(page).filter({ hasText: "(3)" }).waitFor();
-    await card(page, "Limited Lamp").getByRole("button", { name: "Add to cart" }).click();
-    await card(page, "Limited Lamp")
-      .getByRole("alert")
-      .filter({ hasText: "Sorry, only 2 of Limited Lamp left in stock. Lower the quantity and try again." })
-      .waitFor();
-    await cartCount(page).filter({ hasText: "(3)" }).waitFor();
-    await screenshot(page, "web-2-out-of-stock");
+      // A guest cart, and a quantity the shop does not have.
+      await card(page, "Blue Mug").getByRole("button", { name: "Add to cart" }).click();
+      await cartCount(page).filter({ hasText: "(1)" }).waitFor();
+      await card(page, "Limited Lamp").getByRole("button", { name: "Add to cart" }).click();
+      await cartCount(page).filter({ hasText: "(2)" }).waitFor();
+      await card(page, "Limited Lamp").getByRole("button", { name: "Add to cart" }).click();
+      await cartCount(page).filter({ hasText: "(3)" }).waitFor();
+      await card(page, "Limited Lamp").getByRole("button", { name: "Add to cart" }).click();
+      await card(page, "Limited Lamp")
+        .getByRole("alert")
+        .filter({ hasText: "Sorry, only 2 of Limited Lamp left in stock. Lower the quantity and try again." })
+        .waitFor();
+      await cartCount(page).filter({ hasText: "(3)" }).waitFor();
+      await screenshot(page, "web-2-out-of-stock");
 
-    await page.getByRole("button", { name: "One more Blue Mug" }).click();
-    await page.getByTestId("cart-total").filter({ hasText: "€125.98" }).waitFor(); // 2 × 12.50 + 2 × 49.99
-    await cartCount(page).filter({ hasText: "(4)" }).waitFor();
+      await page.getByRole("button", { name: "One more Blue Mug" }).click();
+      await page.getByTestId("cart-total").filter({ hasText: "€124.98" }).waitFor(); // 2 × 12.50 + 2 × 49.99
+      await cartCount(page).filter({ hasText: "(4)" }).waitFor();
 
-    // Checking out needs an account; the message says so and keeps the cart.
-    await page.getByRole("button", { name: "Check out (log in first)" }).click();
-    await page.getByRole("alert").filter({ hasText: "Log in or create an account to check out. Your cart will be kept." }).waitFor();
+      // Checking out needs an account; the message says so and keeps the cart.
+      await page.getByRole("button", { name: "Check out (log in first)" }).click();
+      await page.getByRole("alert").filter({ hasText: "Log in or create an account to check out. Your cart will be kept." }).waitFor();
 
-    // Register: the guest cart becomes the member's.
-    const email = uniqueEmail("browser");
-    await page.getByRole("button", { name: "New here? Create an account" }).click();
-    const form = page.getByRole("form", { name: "Create an account" });
-    await form.getByLabel("Name").fill("Margaret Shopper");
-    await form.getByLabel("Email").fill(email);
-    await form.getByLabel("Password").fill(STRONG_PASSWORD);
-    await form.getByRole("button", { name: "Create account" }).click();
-    await page.getByTestId("who").filter({ hasText: "Hello, Margaret Shopper" }).waitFor();
-    await cartCount(page).filter({ hasText: "(4)" }).waitFor();
-    assert.equal(await page.getByTestId("cart-total").innerText(), "€125.98");
-    await page.getByText("No orders yet.").waitFor();
-    // The app resets Apollo's store when the session changes, so the catalog starts over at page one.
-    await page.getByTestId("product-count").filter({ hasText: "Showing 12 of 14 products" }).waitFor();
-    await page.getByRole("button", { name: "Show more" }).click();
-    await page.getByTestId("product-count").filter({ hasText: "Showing 14 of 14 products" }).waitFor();
-    await screenshot(page, "web-3-registered-cart-kept");
+      // Register: the guest cart becomes the member's.
+      const email = uniqueEmail("browser");
+      await page.getByRole("button", { name: "New here? Create an account" }).click();
+      const form = page.getByRole("form", { name: "Create an account" });
+      await form.getByLabel("Name").fill("Margaret Shopper");
+      await form.getByLabel("Email").fill(email);
+      await form.getByLabel("Password").fill(STRONG_PASSWORD);
+      await form.getByRole("button", { name: "Create account" }).click();
+      await page.getByTestId("who").filter({ hasText: "Hello, Margaret Shopper" }).waitFor();
+      await cartCount(page).filter({ hasText: "(4)" }).waitFor();
+      assert.equal(await page.getByTestId("cart-total").innerText(), "€124.98");
+      await page.getByText("No orders yet.").waitFor();
+      assert.equal(await page.getByRole("alert").count(), 0, "the guest's checkout message is gone");
+      // The app resets Apollo's store when the session changes, so the catalog starts over at page one.
+      await page.getByTestId("product-count").filter({ hasText: "Showing 12 of 14 products" }).waitFor();
+      await page.getByRole("button", { name: "Show more" }).click();
+      await page.getByTestId("product-count").filter({ hasText: "Showing 14 of 14 products" }).waitFor();
+      await screenshot(page, "web-3-registered-cart-kept");
 
-    // Check out: an order, an empty cart, and the lamp's new stock on its card (same Product id).
-    await page.getByRole("button", { name: "Check out", exact: true }).click();
-    const placed = page.getByTestId("order-placed");
-    await placed.filter({ hasText: "is placed (€125.98)" }).waitFor();
-    const orderId = /Order #(\d+)/.exec(await placed.innerText())![1];
-    await cartCount(page).filter({ hasText: "(0)" }).waitFor();
-    await page.getByTestId(`order-${orderId}`).filter({ hasText: "2 × Limited Lamp at €49.99" }).waitFor();
-    await card(page, "Limited Lamp").getByText("Sold out").waitFor();
-    await card(page, "Blue Mug").getByText("38 in stock").waitFor();
-    await screenshot(page, "web-4-ordered");
+      // Check out: an order, an empty cart, and the lamp's new stock on its card (same Product id).
+      await page.getByRole("button", { name: "Check out", exact: true }).click();
+      const placed = page.getByTestId("order-placed");
+      await placed.filter({ hasText: "is placed (€124.98)" }).waitFor();
+      const orderId = /Order #(\d+)/.exec(await placed.innerText())![1];
+      await cartCount(page).filter({ hasText: "(0)" }).waitFor();
+      await page.getByTestId(`order-${orderId}`).filter({ hasText: "2 × Limited Lamp at €49.99" }).waitFor();
+      await card(page, "Limited Lamp").getByText("Sold out").waitFor();
+      await card(page, "Blue Mug").getByText("38 in stock").waitFor();
+      await screenshot(page, "web-4-ordered");
 
-    // The session cookie belongs to the API's host, and page scripts cannot read it.
-    const cookie = (await context.cookies(apiOrigin)).find((c) => c.name === server.config.session.cookieName);
-    assert.equal(cookie?.httpOnly, true);
-    assert.equal(await page.evaluate(() => document.cookie), "");
+      // The session cookie belongs to the API's host, and page scripts cannot read it.
+      const cookie = (await context.cookies(apiOrigin)).find((c) => c.name === server.config.session.cookieName);
+      assert.equal(cookie?.httpOnly, true);
+      assert.equal(await page.evaluate(() => document.cookie), "");
 
-    // Log out: a guest again, with an empty cart and no orders on screen.
-    await page.getByRole("button", { name: "Log out" }).click();
-    await page.getByTestId("who").filter({ hasText: "Browsing as a guest" }).waitFor();
-    await cartCount(page).filter({ hasText: "(0)" }).waitFor();
-    assert.equal(await page.getByRole("region", { name: "Your orders" }).count(), 0);
+      // Log out: a guest again, with an empty cart and no orders on screen.
+      await page.getByRole("button", { name: "Log out" }).click();
+      await page.getByTestId("who").filter({ hasText: "Browsing as a guest" }).waitFor();
+      await cartCount(page).filter({ hasText: "(0)" }).waitFor();
+      assert.equal(await page.getByRole("region", { name: "Your orders" }).count(), 0);
 
-    // A wrong password gets the one message for both fields; the right one brings the orders back.
-    const loginForm = page.getByRole("form", { name: "Log in" });
-    await loginForm.getByLabel("Email").fill(email);
-    await loginForm.getByLabel("Password").fill("not my password");
-    await loginForm.getByRole("button", { name: "Log in" }).click();
-    await page.getByRole("alert").filter({ hasText: "Invalid email or password." }).waitFor();
-    await loginForm.getByLabel("Password").fill(STRONG_PASSWORD);
-    await loginForm.getByRole("button", { name: "Log in" }).click();
-    await page.getByTestId("who").filter({ hasText: "Hello, Margaret Shopper" }).waitFor();
-    await page.getByTestId(`order-${orderId}`).waitFor();
-    await screenshot(page, "web-5-logged-in-again");
+      // A wrong password gets the one message for both fields; the right one brings the orders back.
+      const loginForm = page.getByRole("form", { name: "Log in" });
+      await loginForm.getByLabel("Email").fill(email);
+      await loginForm.getByLabel("Password").fill("not my password");
+      await loginForm.getByRole("button", { name: "Log in" }).click();
+      await page.getByRole("alert").filter({ hasText: "Invalid email or password." }).waitFor();
+      await loginForm.getByLabel("Password").fill(STRONG_PASSWORD);
+      await loginForm.getByRole("button", { name: "Log in" }).click();
+      await page.getByTestId("who").filter({ hasText: "Hello, Margaret Shopper" }).waitFor();
+      await page.getByTestId(`order-${orderId}`).waitFor();
+      await screenshot(page, "web-5-logged-in-again");
+
+    });
 
     assert.deepEqual(watched.foreignRequests, [], "only the app's and the API's origins are contacted");
     assert.deepEqual(watched.errors, [], "no console errors");

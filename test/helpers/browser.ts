@@ -57,3 +57,13 @@ export function watchPage(page: Page, allowedOrigins: string[]) {
   page.on("pageerror", (err) => errors.push(String(err)));
   return { foreignRequests, errors };
 }
+
+/** Runs a browser scenario; if it fails, saves what the page showed at that moment as `<name>-failure.png`. */
+export async function scenario(page: Page, name: string, steps: () => Promise<void>): Promise<void> {
+  try {
+    await steps();
+  } catch (err) {
+    await screenshot(page, `${name}-failure`).catch(() => undefined);
+    throw err;
+  }
+}

@@ -17,7 +17,8 @@ export function App() {
       <main className="layout">
         <ProductList />
         <aside className="side">
-          <CartView loggedIn={Boolean(me)} />
+          {/* Keyed by who is shopping: a message meant for the guest must not outlive the login. */}
+          <CartView key={me?.id ?? "guest"} loggedIn={Boolean(me)} />
           <AccountPanel />
           {me && <OrderList />}
         </aside>
