@@ -6,13 +6,23 @@ import { CookieJar } from "tough-cookie";
 // The example app's own client set-up, typed documents and error messages, driven from Node.
 import { createApolloClient } from "../examples/web/src/apollo";
 import { LoginMutation, LogoutMutation, MeQuery, RegisterMutation } from "../examples/web/src/auth/operations";
+import {
+  AddToCartMutation,
+  CartQuery,
+  CheckoutMutation,
+  RemoveFromCartMutation,
+  SetCartQuantityMutation,
+} from "../examples/web/src/cart/operations";
+import { ProductsQuery } from "../examples/web/src/catalog/operations";
 import { errorCode, shopperMessage } from "../examples/web/src/errors";
-import { STRONG_PASSWORD, uniqueEmail } from "./helpers/factories";
+import { OrdersQuery } from "../examples/web/src/orders/operations";
+import { STRONG_PASSWORD, login, uniqueEmail } from "./helpers/factories";
 import { startTestServer, type TestServer } from "./helpers/server";
 
+const ADMIN = { email: "catalog-admin@example.test", password: "a quiet stockroom at dawn" };
 let server: TestServer;
 before(async () => {
-  server = await startTestServer("apollo_client");
+  server = await startTestServer("apollo_client", { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
 });
 after(() => server?.close());
 
@@ -94,6 +104,146 @@ describe("the example app's Apollo Client against the API", () => {
     const err = await rejection(visitor().client.mutate({ mutation: RegisterMutation, variables: { input } }));
     assert.equal(errorCode(err), "CONFLICT");
     assert.equal(shopperMessage(err), "An account with this email already exists. Log in instead.");
+  });
+});
+
+let skuCounter = 0;
+/** A product made by the admin through the API; each test makes its own. */
+async function product(overrides: Partial<{ name: string; priceCents: number; stock: number }> = {}) {
+  const admin = server.client();
+  await login(admin, ADMIN.email, ADMIN.password);
+  const input = { sku: `AC-${process.pid}-${++skuCounter}`, name: `Thing ${skuCounter}`, priceCents: 1000, stock: 10, ...overrides };
+  const data = await admin.ok(`mutation($input: ProductInput!) { createProduct(input: $input) { id name } }`, { input });
+  return data.createProduct as { id: string; name: string };
+}
+
+const cachedProduct = (client: ReturnType<typeof visitor>["client"], id: string) =>
+  (client.cache.extract() as Record<string, any>)[`Product:${id}`];
+
+describe("the cart and checkout through Apollo Client", () => {
+  it("keeps one Cart in the cache, so every cart mutation's answer is what the cart query reads", async () => {
+    const { client } = visitor();
+    const mug = await product({ name: "Mug", priceCents: 1250 });
+    const lamp = await product({ name: "Lamp", priceCents: 4999 });
+    assert.deepEqual((await client.query({ query: CartQuery })).data?.cart.lines, []);
+
+    await client.mutate({ mutation: AddToCartMutation, variables: { productId: mug.id, quantity: 2 } });
+    await client.mutate({ mutation: AddToCartMutation, variables: { productId: lamp.id } });
+    let cached = client.readQuery({ query: CartQuery })!.cart;
+    assert.equal(cached.itemCount, 3);
+    assert.equal(cached.totalCents, 2 * 1250 + 4999);
+
+    await client.mutate({ mutation: SetCartQuantityMutation, variables: { productId: mug.id, quantity: 5 } });
+    await client.mutate({ mutation: RemoveFromCartMutation, variables: { productId: lamp.id } });
+    cached = client.readQuery({ query: CartQuery })!.cart;
+    assert.deepEqual(
+      cached.lines.map((l) => [l.product.name, l.quantity, l.lineTotalCents]),
+      [["Mug", 5, 6250]],
+    );
+    assert.deepEqual(Object.keys(client.cache.extract() as object).filter((k) => k.startsWith("Cart")), ["Cart:{}"]);
+  });
+
+  it("a guest's cart is the member's after login", async () => {
+    const member = await register(visitor().client);
+    const pen = await product({ name: "Pen" });
+    const { client } = visitor();
+    await client.mutate({ mutation: AddToCartMutation, variables: { productId: pen.id, quantity: 3 } });
+    await client.mutate({ mutation: LoginMutation, variables: { email: member.email, password: member.password } });
+    await client.resetStore(); // what the app does when the session changes
+    const { data } = await client.query({ query: CartQuery });
+    assert.deepEqual(data?.cart.lines.map((l) => [l.product.id, l.quantity]), [[pen.id, 3]]);
+  });
+
+  it("checks out: an order at current prices, an empty cart, the product's stock lowered in the cache by id", async () => {
+    const { client } = visitor();
+    await register(client);
+    const kettle = await product({ name: "Kettle", priceCents: 3500, stock: 5 });
+    await client.query({ query: ProductsQuery, variables: { first: 100 } });
+    await client.query({ query: CartQuery });
+    assert.equal(cachedProduct(client, kettle.id).stock, 5);
+    await client.mutate({ mutation: AddToCartMutation, variables: { productId: kettle.id, quantity: 2 } });
+
+    const { data } = await client.mutate({ mutation: CheckoutMutation });
+    const order = data!.checkout;
+    assert.equal(order.totalCents, 7000);
+    assert.deepEqual(order.lines.map((l) => [l.productName, l.quantity, l.unitPriceCents]), [["Kettle", 2, 3500]]);
+    assert.equal(cachedProduct(client, kettle.id).stock, 3, "the catalog's Product was updated by the order's answer");
+    const cart = await client.query({ query: CartQuery, fetchPolicy: "network-only" });
+    assert.equal(cart.data?.cart.itemCount, 0);
+
+    const orders = await client.query({ query: OrdersQuery, variables: { first: 10 }, fetchPolicy: "network-only" });
+    assert.deepEqual(orders.data?.orders.edges.map((e) => e.node.id), [order.id]);
+  });
+
+  it("after logout the browser has an empty cart; the member's cart waits for the next login", async () => {
+    const { client } = visitor();
+    const member = await register(client);
+    const cup = await product({ name: "Cup" });
+    await client.mutate({ mutation: AddToCartMutation, variables: { productId: cup.id } });
+    await client.mutate({ mutation: LogoutMutation });
+    await client.resetStore();
+    assert.equal((await client.query({ query: CartQuery })).data?.cart.itemCount, 0);
+    await client.mutate({ mutation: LoginMutation, variables: { email: member.email, password: member.password } });
+    await client.resetStore();
+    assert.equal((await client.query({ query: CartQuery })).data?.cart.itemCount, 1);
+  });
+
+  it("merges pages of products into one list (relayStylePagination), per search", async () => {
+    const tag = `Page${process.pid}x`;
+    for (let i = 0; i < 5; i++) await product({ name: `${tag} ${i}` });
+    const { client } = visitor();
+    const first = await client.query({ query: ProductsQuery, variables: { first: 2, search: tag } });
+    assert.equal(first.data?.products.totalCount, 5);
+    // What fetchMore does: ask the network for the page after the cursor; the field policy merges it.
+    let after = first.data!.products.pageInfo.endCursor;
+    for (let pages = 1; after && pages < 10; pages++) {
+      const next = await client.query({ query: ProductsQuery, variables: { first: 2, after, search: tag }, fetchPolicy: "network-only" });
+      after = next.data!.products.pageInfo.hasNextPage ? next.data!.products.pageInfo.endCursor : null;
+    }
+    const merged = client.readQuery({ query: ProductsQuery, variables: { first: 2, search: tag } })!.products;
+    assert.deepEqual(
+      merged.edges.map((e) => e.node.name),
+      [0, 1, 2, 3, 4].map((i) => `${tag} ${i}`),
+    );
+    assert.equal(merged.pageInfo.hasNextPage, false);
+    const other = await client.query({ query: ProductsQuery, variables: { first: 2, search: `${tag} 3` } });
+    assert.equal(other.data?.products.edges.length, 1, "another search is another list");
+  });
+});
+
+describe("the cart's errors through Apollo Client, as the shopper reads them", () => {
+  it("OUT_OF_STOCK carries productId and available, and names the product", async () => {
+    const vase = await product({ name: "Vase", stock: 2 });
+    const { client } = visitor();
+    const err = await rejection(client.mutate({ mutation: AddToCartMutation, variables: { productId: vase.id, quantity: 3 } }));
+    assert.ok(CombinedGraphQLErrors.is(err));
+    assert.deepEqual(
+      { code: err.errors[0].extensions?.code, productId: err.errors[0].extensions?.productId, available: err.errors[0].extensions?.available },
+      { code: "OUT_OF_STOCK", productId: vase.id, available: 2 },
+    );
+    assert.equal(shopperMessage(err, { productName: () => "Vase" }), "Sorry, only 2 of Vase left in stock. Lower the quantity and try again.");
+  });
+
+  it("checkout as a guest is UNAUTHENTICATED", async () => {
+    const { client } = visitor();
+    await client.mutate({ mutation: AddToCartMutation, variables: { productId: (await product()).id } });
+    const err = await rejection(client.mutate({ mutation: CheckoutMutation }));
+    assert.equal(errorCode(err), "UNAUTHENTICATED");
+    assert.equal(shopperMessage(err), "Please log in or create an account first.");
+  });
+
+  it("checkout of an empty cart is BAD_USER_INPUT on the cart", async () => {
+    const { client } = visitor();
+    await register(client);
+    const err = await rejection(client.mutate({ mutation: CheckoutMutation }));
+    assert.equal(errorCode(err), "BAD_USER_INPUT");
+    assert.equal(shopperMessage(err), "Your cart is empty.");
+  });
+
+  it("a product that does not exist is NOT_FOUND", async () => {
+    const err = await rejection(visitor().client.mutate({ mutation: AddToCartMutation, variables: { productId: "987654321" } }));
+    assert.equal(errorCode(err), "NOT_FOUND");
+    assert.equal(shopperMessage(err), "That item is no longer available.");
   });
 });
 
