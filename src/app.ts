@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
@@ -6,15 +5,18 @@ import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/dis
 import { expressMiddleware } from "@as-integrations/express5";
 import cors from "cors";
 import express from "express";
-import { pinoHttp } from "pino-http";
 import { buildContext, type Context } from "./context";
 import { ServiceUnavailableError } from "./errors";
 import { isDependencyDown } from "./http/dependency-errors";
-import { errorHandler } from "./http/error-handler";
+import { errorHandler, notFoundHandler } from "./http/error-handler";
 import { makeFormatError } from "./http/format-error";
 import { healthRouter } from "./http/health";
 import { playgroundRouter } from "./http/playground";
+import { requestDeadline } from "./http/request-deadline";
+import { graphqlRequestLogging, linkResponse, requestLogger } from "./http/request-log";
+import { securityHeaders } from "./http/security-headers";
 import { serviceUnavailableStatus } from "./http/status-plugin";
+import { queryLimits } from "./limits/query-limits";
 import { buildApiSchema } from "./schema";
 import type { Services } from "./services";
 import { sessionMiddleware } from "./sessions/session-middleware";
@@ -31,31 +33,26 @@ export async function createApp(services: Services, httpServer: Server): Promise
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
 
-  app.use(
-    pinoHttp({
-      logger: log,
-      genReqId: () => randomUUID(),
-      // Only what is needed to follow a request; never a cookie, a session id or a body.
-      serializers: {
-        req: (req) => ({ id: req.id, method: req.method, url: req.url?.split("?")[0] }),
-        res: (res) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  app.use(requestLogger(log));
+  app.use(securityHeaders(config));
   app.use(healthRouter(services));
 
   const apollo = new ApolloServer<Context>({
     schema: await buildApiSchema(),
-    formatError: makeFormatError(log, config.env === "development"),
+    formatError: makeFormatError({ exposeInternals: config.env === "development", hideSuggestions: config.isProduction }),
     includeStacktraceInErrorResponses: config.env === "development",
     introspection: !config.isProduction,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    ...queryLimits(config),
+    // index.ts owns the signals, so that MySQL and Redis are closed too before the process exits.
+    stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceS * 1000 }),
       // Apollo's own landing page loads from a CDN; the offline playground (below) replaces it.
       ApolloServerPluginLandingPageDisabled(),
       serviceUnavailableStatus,
+      graphqlRequestLogging,
     ],
   });
   await apollo.start();
@@ -67,19 +64,25 @@ export async function createApp(services: Services, httpServer: Server): Promise
   app.use(
     "/graphql",
     cors({ origin: config.corsOrigins, credentials: true }),
+    // After the dependencies' own timeouts (DEPENDENCY_TIMEOUT_MS) had their chance; 1.8 s by default, within the contract's 2 s.
+    requestDeadline(config.dependencyTimeoutMs + 300),
     express.json({ limit: config.limits.maxBodyBytes }),
     ...sessionMiddleware(config, services.sessions, (msg) => log.warn(msg)),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         try {
-          return await buildContext(services, req, res);
+          const ctx = await buildContext(services, req, res);
+          linkResponse(ctx, res);
+          return ctx;
         } catch (err) {
           if (isDependencyDown(err)) throw new ServiceUnavailableError();
+          req.log.error({ err }, "could not build the request context");
           throw err;
         }
       },
     }),
   );
+  app.use(notFoundHandler);
   app.use(errorHandler(log));
   return { express: app, apollo };
 }

@@ -2,7 +2,6 @@ import { z } from "zod";
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 const flag = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => v === "true" || v === "1" || v === "yes");
-const bool = (def: boolean) => flag.default(def);
 const list = z
   .string()
   .default("")
@@ -25,8 +24,7 @@ const envSchema = z.object({
   SESSION_ABSOLUTE_TIMEOUT_S: int(2592000, 1),
   TRUST_PROXY: z.string().default("false"),
   CORS_ORIGINS: list,
-  // No default here: unset means "on unless production" (see loadConfig).
-  PLAYGROUND: flag.optional(),
+  PLAYGROUND: flag.optional(), // unset: on in development, off in production
   ADMIN_EMAIL: z.string().optional(),
   ADMIN_PASSWORD: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
@@ -117,6 +115,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (e.SESSION_SAMESITE === "none" && !isProduction) {
     // SameSite=None requires Secure, which only production sets.
     missing.push("SESSION_SAMESITE=none needs NODE_ENV=production (browsers require Secure with it)");
+  }
+  // Credentials are allowed, so a wildcard would be refused by browsers; an origin never has a path.
+  const badOrigins = e.CORS_ORIGINS.filter((o) => !/^https?:\/\/[^/\s*]+$/.test(o));
+  if (badOrigins.length) {
+    missing.push(`CORS_ORIGINS must list origins such as https://shop.example (no *, no path): ${badOrigins.join(", ")}`);
   }
   if (missing.length) throw new ConfigError(`Invalid configuration:\n  ${missing.join("\n  ")}`);
 

@@ -9,6 +9,7 @@ import type { Config } from "./config";
 import { startCartSweeper } from "./cart/cart-sweeper";
 import { bootstrapAdmin } from "./db/bootstrap-admin";
 import { migrate } from "./db/migrate";
+import { LoginLimits } from "./limits/login-limits";
 import { ormOptions } from "./mikro-orm.config";
 import type { Services } from "./services";
 import { SessionBackend } from "./sessions/session-backend";
@@ -34,7 +35,8 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
     sessions = await SessionBackend.create(config);
     const hasher = new PasswordHasher(config.limits.hashConcurrency, config.limits.hashQueue);
     await bootstrapAdmin(orm.em.fork(), config, hasher, log);
-    const services: Services = { config, orm, sessions, hasher, log };
+    const limits = LoginLimits.create(config, sessions.redis);
+    const services: Services = { config, orm, sessions, hasher, limits, log };
 
     const httpServer = createServer();
     const app = await createApp(services, httpServer);

@@ -1,11 +1,15 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { codes, type TestClient } from "./helpers/client";
+import { sweepAbandonedCarts } from "../src/cart/cart-sweeper";
+import { startServer, type RunningServer } from "../src/server";
+import { createCart, inLockedCart, upsertLine } from "../src/cart/cart-store";
+import { CartLine } from "../src/entities/cart-line.entity";
+import { TestClient, codes } from "./helpers/client";
 import { login, registerUser } from "./helpers/factories";
 import { startTestServer, type TestServer } from "./helpers/server";
 import {
   ADD_TO_CART,
-  ADMIN_ENV,
+  RACE_ENV,
   CART,
   CLEAR_CART,
   REMOVE_FROM_CART,
@@ -15,13 +19,14 @@ import {
   createProduct,
   loginAdmin,
   readCart,
+  tally,
   updateProduct,
 } from "./helpers/shop";
 
 let server: TestServer;
 let admin: TestClient;
 before(async () => {
-  server = await startTestServer("cart", ADMIN_ENV);
+  server = await startTestServer("cart", RACE_ENV);
   admin = await loginAdmin(server.client());
 });
 after(() => server?.close());
@@ -238,13 +243,26 @@ describe("removeFromCart and clearCart", () => {
   });
 });
 
-describe("concurrent writes", () => {
+describe("concurrent writes, through two instances sharing MySQL and Redis", () => {
+  // Within one instance a visitor's cart writes also queue in process; two instances leave only the
+  // database's locks between them.
+  let second: RunningServer;
+  before(async () => {
+    second = await startServer(server.config);
+  });
+  after(() => second?.close());
+
+  /** The two instances as seen by one browser: the same session cookie on both. */
+  const onBoth = async (client: TestClient) => [client, new TestClient(second.url, { cookie: await client.cookieHeader() })];
+  const burst = (clients: TestClient[], count: number, productId: string) =>
+    Promise.all(Array.from({ length: count }, (_, i) => clients[i % 2].gql(ADD_TO_CART, { productId, quantity: 1 })));
+
   it("50 concurrent adds of one product on one session end with quantity 50", async () => {
     const [first, product] = await Promise.all([createProduct(admin), createProduct(admin, { stock: 1000 })]);
     const client = server.client();
     await addToCart(client, first.id, 1); // the session exists before the burst, as in a browser
-    const results = await Promise.all(Array.from({ length: 50 }, () => client.gql(ADD_TO_CART, { productId: product.id, quantity: 1 })));
-    assert.deepEqual(results.flatMap(codes), []);
+    const results = await burst(await onBoth(client), 50, product.id);
+    assert.deepEqual(results.flatMap((res) => res.errors ?? []), []);
     assert.deepEqual(cartLines(await readCart(client)), [[first.id, 1], [product.id, 50]]);
   });
 
@@ -252,17 +270,41 @@ describe("concurrent writes", () => {
     const product = await createProduct(admin, { stock: 1000 });
     const client = server.client();
     const user = await registerUser(client);
-    const results = await Promise.all(Array.from({ length: 50 }, () => client.gql(ADD_TO_CART, { productId: product.id, quantity: 1 })));
-    assert.deepEqual(results.flatMap(codes), []);
+    const results = await burst(await onBoth(client), 50, product.id);
+    assert.deepEqual(results.flatMap((res) => res.errors ?? []), []);
     assert.deepEqual(cartLines(await readCart(client)), [[product.id, 50]]);
     assert.equal((await server.sql("SELECT id FROM carts WHERE user_id = ?", [user.id])).length, 1);
+  });
+
+  it("the cart row lock alone serializes writers: 30 concurrent read-then-write increments lose none", async () => {
+    const product = await createProduct(admin);
+    const owner = { sessionKey: `lock-${Date.now()}-${Math.random()}` };
+    const increment = () =>
+      inLockedCart(server.services.orm.em, owner, async (tem, cart) => {
+        const line = await tem.findOne(CartLine, { cart, product: Number(product.id) });
+        await upsertLine(tem, cart, Number(product.id), (line?.quantity ?? 0) + 1, "set");
+      });
+    await Promise.all(Array.from({ length: 30 }, increment));
+    const [row] = await server.sql(
+      "SELECT quantity FROM cart_lines JOIN carts ON carts.id = cart_id WHERE session_key = ?",
+      [owner.sessionKey],
+    );
+    assert.equal(row.quantity, 30);
+  });
+
+  it("50 concurrent creations of one cart leave one row", async () => {
+    const sessionKey = `race-${Date.now()}-${Math.random()}`;
+    await Promise.all(Array.from({ length: 50 }, () => createCart(server.services.orm.em, { sessionKey })));
+    assert.equal((await server.sql("SELECT id FROM carts WHERE session_key = ?", [sessionKey])).length, 1);
   });
 
   it("20 concurrent adds of different products end with 20 lines", async () => {
     const products = await Promise.all(Array.from({ length: 20 }, () => createProduct(admin)));
     const client = server.client();
     await addToCart(client, products[0].id, 1);
-    await Promise.all(products.slice(1).map((p) => addToCart(client, p.id, 1)));
+    const clients = await onBoth(client);
+    const results = await Promise.all(products.slice(1).map((p, i) => clients[i % 2].gql(ADD_TO_CART, { productId: p.id, quantity: 1 })));
+    assert.deepEqual(results.flatMap((res) => res.errors ?? []), []);
     const cart = await readCart(client);
     assert.equal(cart.lines.length, 20);
     assert.deepEqual(new Set(cart.lines.map((l) => l.product.id)), new Set(products.map((p) => p.id)));
@@ -273,15 +315,10 @@ describe("concurrent writes", () => {
     const [scarce, plenty] = await Promise.all([createProduct(admin, { stock: 10 }), createProduct(admin, { stock: 1000 })]);
     const client = server.client();
     await addToCart(client, plenty.id, 90);
-    const burst = await Promise.all([
-      ...Array.from({ length: 25 }, () => client.gql(ADD_TO_CART, { productId: scarce.id, quantity: 1 })),
-      ...Array.from({ length: 25 }, () => client.gql(ADD_TO_CART, { productId: plenty.id, quantity: 1 })),
-    ]);
-    const outcome = burst.map((res) => codes(res)[0] ?? "OK");
-    assert.equal(outcome.slice(0, 25).filter((c) => c === "OK").length, 10);
-    assert.ok(outcome.slice(0, 25).every((c) => c === "OK" || c === "OUT_OF_STOCK"));
-    assert.equal(outcome.slice(25).filter((c) => c === "OK").length, 9);
-    assert.ok(outcome.slice(25).every((c) => c === "OK" || c === "BAD_USER_INPUT"));
+    const clients = await onBoth(client);
+    const [forScarce, forPlenty] = await Promise.all([burst(clients, 25, scarce.id), burst(clients, 25, plenty.id)]);
+    assert.deepEqual(tally(forScarce), { OK: 10, OUT_OF_STOCK: 15 });
+    assert.deepEqual(tally(forPlenty), { OK: 9, BAD_USER_INPUT: 16 });
     assert.deepEqual(cartLines(await readCart(client)), [[plenty.id, 99], [scarce.id, 10]]);
   });
 });
@@ -369,5 +406,25 @@ describe("login, logout and login again", () => {
     const one = server.client();
     await addToCart(one, product.id, 2);
     assert.deepEqual((await readCart(server.client())).lines, []);
+  });
+});
+
+describe("abandoned anonymous carts", () => {
+  it("are deleted with their lines once untouched for the session lifetime; fresh carts and users' carts stay", async () => {
+    const product = await createProduct(admin);
+    const [abandoned, fresh, member] = [server.client(), server.client(), server.client()];
+    await registerUser(member);
+    for (const client of [abandoned, fresh, member]) await addToCart(client, product.id, 1);
+    const cartIds = await server.sql("SELECT cart_id FROM cart_lines WHERE product_id = ? ORDER BY id", [product.id]);
+    const [abandonedId, freshId, memberId] = cartIds.map((row: any) => row.cart_id);
+    const lifetimeS = server.config.session.absoluteTimeoutS;
+    await server.sql("UPDATE carts SET updated_at = NOW(3) - INTERVAL ? SECOND WHERE id IN (?, ?)", [lifetimeS + 60, abandonedId, memberId]);
+
+    const deleted = await sweepAbandonedCarts(server.services.orm.em, lifetimeS);
+    assert.ok(deleted >= 1);
+    const remaining = await server.sql("SELECT id FROM carts WHERE id IN (?, ?, ?) ORDER BY id", [abandonedId, freshId, memberId]);
+    assert.deepEqual(remaining.map((row: any) => row.id), [freshId, memberId]);
+    assert.deepEqual(await server.sql("SELECT id FROM cart_lines WHERE cart_id = ?", [abandonedId]), []);
+    assert.deepEqual(cartLines(await readCart(member)), [[product.id, 1]]);
   });
 });

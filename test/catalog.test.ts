@@ -230,6 +230,12 @@ describe("products", () => {
     }
   });
 
+  it("refuses a search over 200 characters with BAD_USER_INPUT on fields.search", async () => {
+    const res = await server.client().gql(PRODUCTS, { search: "s".repeat(201) });
+    assert.deepEqual(codes(res), ["BAD_USER_INPUT"]);
+    assert.equal(typeof res.errors![0].extensions!.fields.search, "string");
+  });
+
   it("refuses an invalid cursor with BAD_USER_INPUT on fields.after", async () => {
     for (const after of ["nonsense", Buffer.from("c1:abc").toString("base64url"), Buffer.from("c1:-4").toString("base64url")]) {
       const res = await server.client().gql(PRODUCTS, { after });

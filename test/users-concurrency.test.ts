@@ -9,7 +9,7 @@ const CLIENTS = 20;
 
 let server: TestServer;
 before(async () => {
-  server = await startTestServer("users_concurrency", { LOGIN_MAX_ATTEMPTS_PER_IP: "100000" });
+  server = await startTestServer("users_concurrency");
 });
 after(() => server?.close());
 

@@ -8,7 +8,7 @@ import { DELETE_USER, UPDATE_USER, USERS } from "./helpers/user-operations";
 // A database of its own: these tests decide how many ADMINs exist.
 let server: TestServer;
 before(async () => {
-  server = await startTestServer("users_last_admin", { LOGIN_MAX_ATTEMPTS_PER_IP: "100000" });
+  server = await startTestServer("users_last_admin");
 });
 after(() => server?.close());
 

@@ -9,7 +9,7 @@ import { CREATE_USER, DELETE_USER, USERS } from "./helpers/user-operations";
 let server: TestServer;
 let admin: TestClient;
 before(async () => {
-  server = await startTestServer("users_pages", { ...ADMIN_ENV, LOGIN_MAX_ATTEMPTS_PER_IP: "100000" });
+  server = await startTestServer("users_pages", { ...ADMIN_ENV });
   admin = (await loginAsAdmin(server)).client;
 });
 after(() => server?.close());

@@ -9,7 +9,7 @@ import { CREATE_USER, DELETE_USER, UPDATE_USER, USERS } from "./helpers/user-ope
 let server: TestServer;
 let admin: SignedIn;
 before(async () => {
-  server = await startEmbeddedServer({ ...ADMIN_ENV, LOGIN_MAX_ATTEMPTS_PER_IP: "100000" });
+  server = await startEmbeddedServer({ ...ADMIN_ENV });
   admin = await loginAsAdmin(server);
 });
 after(() => server?.close());

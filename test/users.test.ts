@@ -16,7 +16,7 @@ import { CREATE_USER, DELETE_USER, UPDATE_USER, USER, USERS } from "./helpers/us
 
 let server: TestServer;
 before(async () => {
-  server = await startTestServer("users", { ...ADMIN_ENV, LOGIN_MAX_ATTEMPTS_PER_IP: "100000" });
+  server = await startTestServer("users", { ...ADMIN_ENV });
 });
 after(() => server?.close());
 

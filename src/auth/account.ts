@@ -9,6 +9,7 @@ const INVALID_CREDENTIALS = "Invalid email or password.";
 
 /** Creates a USER and logs the visitor in as them. */
 export async function register(ctx: Context, input: { email: string; name: string; password: string }): Promise<User> {
+  await ctx.services.limits.countAttempt(ctx.ip);
   assertValid(
     fieldErrors({
       email: emailProblem(input.email),
@@ -22,11 +23,17 @@ export async function register(ctx: Context, input: { email: string; name: strin
   return user;
 }
 
-/** One answer for an unknown email and a wrong password, and the same work (a hash) for both. */
+/**
+ * One answer for an unknown email and a wrong password, and the same work (a hash) for both. The attempt
+ * is counted before the hash is checked (src/limits/login-limits.ts), so no number of parallel or aliased
+ * attempts gets past the limits.
+ */
 export async function login(ctx: Context, email: string, password: string, rememberMe: boolean): Promise<User> {
+  const attempt = await ctx.services.limits.startLogin(email, ctx.ip);
   const user = email.length <= 254 ? await ctx.em.getRepository(User).findForLogin(email) : null;
   const ok = await ctx.services.hasher.verify(user?.passwordHash, password.slice(0, 1024));
   if (!user || !ok) throw new BadUserInputError({ email: INVALID_CREDENTIALS, password: INVALID_CREDENTIALS }, INVALID_CREDENTIALS);
+  await attempt.succeeded();
   await startSession(ctx, user, rememberMe);
   return user;
 }

@@ -4,6 +4,14 @@ import { retryOnDeadlock } from "../db/retry";
 import { Cart } from "../entities/cart.entity";
 import { CartLine } from "../entities/cart-line.entity";
 import { ownerKey, type CartOwner } from "./cart-owner";
+import { KeyedQueue } from "./keyed-queue";
+
+/**
+ * One visitor's overlapping cart writes wait here, in this process, rather than each holding a database
+ * connection while it waits for the cart's row lock: a burst from one visitor then uses one connection
+ * of the pool, not all of them. The row lock still orders writes across instances.
+ */
+const queue = new KeyedQueue();
 
 /**
  * Runs `change` in a short transaction holding the owner's cart row locked (SELECT ... FOR UPDATE on
@@ -12,11 +20,22 @@ import { ownerKey, type CartOwner } from "./cart-owner";
  * however many of their requests overlap. The cart row is created first when it does not exist, unless
  * `create` is false: then `change` is not called and the result is undefined.
  */
-export async function withLockedCart<T>(
+export function withLockedCart<T>(
   em: EntityManager,
   owner: CartOwner,
   change: (tem: EntityManager, cart: Cart) => Promise<T>,
-  { create = true } = {},
+  options: { create?: boolean } = {},
+): Promise<T | undefined> {
+  const key = "userId" in owner ? `user:${owner.userId}` : `session:${owner.sessionKey}`;
+  return queue.run(key, () => inLockedCart(em, owner, change, options));
+}
+
+/** withLockedCart without the in-process queue: the database's guarantee alone (exported for its test). */
+export async function inLockedCart<T>(
+  em: EntityManager,
+  owner: CartOwner,
+  change: (tem: EntityManager, cart: Cart) => Promise<T>,
+  { create = true }: { create?: boolean } = {},
 ): Promise<T | undefined> {
   // A cart can vanish between its creation and the lock (a login merging it away): look again then.
   for (let attempt = 0; attempt < 3; attempt++) {

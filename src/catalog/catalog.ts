@@ -1,14 +1,17 @@
-import { UniqueConstraintViolationException, raw, type FilterQuery } from "@mikro-orm/core";
+import { UniqueConstraintViolationException, type FilterQuery } from "@mikro-orm/core";
 import type { Context } from "../context";
 import { Product } from "../entities/product.entity";
 import { parseId } from "../entities/ids";
 import { paginate, type PageArgs } from "../entities/pagination";
 import { Role } from "../entities/role";
-import { assertValid, ConflictError, NotFoundError } from "../errors";
+import { substringMatch } from "../entities/search";
+import { assertValid, BadUserInputError, ConflictError, NotFoundError } from "../errors";
 import type { Connection } from "../resolvers/connection.type";
 import { normalizeSku, productProblems, type ProductFields } from "./product-rules";
 
 export type ProductChanges = { [K in Exclude<keyof ProductFields, "sku">]?: ProductFields[K] | null };
+
+const MAX_SEARCH = 200;
 
 const isAdmin = (ctx: Context) => ctx.user?.role === Role.ADMIN;
 
@@ -54,19 +57,8 @@ export async function visibleProduct(ctx: Context, id: string): Promise<Product 
 /** Active products (all of them for an ADMIN), oldest first, optionally matching `search`. */
 export function listProducts(ctx: Context, args: PageArgs & { search?: string | null }): Promise<Connection<Product>> {
   const { search } = args;
+  if (search && search.length > MAX_SEARCH) throw new BadUserInputError({ search: `must be at most ${MAX_SEARCH} characters` });
   const visible: FilterQuery<Product> = isAdmin(ctx) ? {} : { active: true };
-  return paginate(ctx.em, Product, () => (search ? { $and: [visible, searchFilter(search)] } : visible), args);
+  return paginate(ctx.em, Product, search ? { $and: [visible, substringMatch<Product>(["name", "sku"], search)] } : visible, args);
 }
 
-/**
- * A case-insensitive substring match on name and SKU. INSTR instead of LIKE: it takes `%` and `_`
- * literally without an ESCAPE clause, whose quoting differs between MySQL and SQLite, and both have it.
- */
-function searchFilter(search: string): FilterQuery<Product> {
-  return {
-    $or: [
-      { [raw((alias) => `instr(lower(${alias}.name), lower(?))`, [search])]: { $gt: 0 } },
-      { [raw((alias) => `instr(lower(${alias}.sku), lower(?))`, [search])]: { $gt: 0 } },
-    ],
-  } as FilterQuery<Product>;
-}

@@ -39,30 +39,26 @@ export function likePattern(search: string): string {
 /**
  * Keyset pagination on the integer primary key: stable when rows are inserted between pages (a page
  * never repeats or skips a row), and one indexed range scan per page however deep it is.
- * `where` may be a function: a filter with raw() fragments must be built afresh for each of the two
- * queries, because MikroORM lets a raw fragment be used once.
  */
 export async function paginate<T extends { id: number }>(
   em: EntityManager,
   entity: EntityName<T>,
-  where: FilterQuery<T> | (() => FilterQuery<T>),
+  where: FilterQuery<T>,
   args: PageArgs,
   direction: "asc" | "desc" = "asc",
 ): Promise<Connection<T>> {
   validatePageArgs(args);
   const afterId = args.after ? decodeCursor(args.after) : undefined;
-  const filter = () => (typeof where === "function" ? where() : where);
   const keyset = afterId === undefined ? {} : { id: direction === "asc" ? { $gt: afterId } : { $lt: afterId } };
   // `where` serves two queries. A raw() fragment used as a key (a search condition) is forgotten after
-  // its first use unless both queries run inside RawQueryFragment.run, as em.findAndCount does (users'
-  // search relies on this), or the filter is built afresh for each query (`where` as a function).
+  // its first use unless both queries run inside RawQueryFragment.run, as em.findAndCount does.
   const [rows, totalCount] = await RawQueryFragment.run(() =>
     Promise.all([
-      em.find(entity, { $and: [filter(), keyset] } as FilterQuery<T>, {
+      em.find(entity, { $and: [where, keyset] } as FilterQuery<T>, {
         orderBy: { id: direction } as never,
         limit: args.first + 1,
       }),
-      em.count(entity, filter()),
+      em.count(entity, where),
     ]),
   );
   const page = rows.slice(0, args.first);

@@ -14,9 +14,10 @@ export function isDependencyDown(err: unknown): boolean {
     if (e instanceof ConnectionException) return true;
     const { code, name, message } = e as { code?: string; name?: string; message?: string };
     if (code && CONNECTION_CODES.has(code)) return true;
-    if (name && REDIS_ERRORS.has(name)) return true;
+    // node-redis names its error classes but leaves `name` as "Error".
+    if ((name && REDIS_ERRORS.has(name)) || REDIS_ERRORS.has(e.constructor?.name)) return true;
     if (e instanceof DriverException && /connect|pool|Knex: Timeout acquiring/i.test(message ?? "")) return true;
-    if (/Knex: Timeout acquiring a connection|The client is closed|Connection is closed/i.test(message ?? "")) return true;
+    if (/Knex: Timeout acquiring a connection|The client is closed|The client is offline|Connection is closed/i.test(message ?? "")) return true;
   }
   return false;
 }

@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler } from "express";
+import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { isDependencyDown } from "./dependency-errors";
 
@@ -27,3 +27,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     }
   };
 }
+
+/** Any path nobody serves: a JSON 404 rather than Express's HTML page. */
+export const notFoundHandler: RequestHandler = (_req, res) => {
+  res.status(404).json(body("Not found.", "NOT_FOUND"));
+};

@@ -1,6 +1,5 @@
 import type { GraphQLFormattedError } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
-import type { Logger } from "pino";
 import { isDependencyDown } from "./dependency-errors";
 
 const CONTRACT_CODES = new Set([
@@ -13,26 +12,40 @@ const APOLLO_CODES = new Set([
   "PERSISTED_QUERY_NOT_SUPPORTED", "OPERATION_RESOLUTION_FAILURE",
 ]);
 
+export type ErrorKind = "expected" | "dependency" | "unknown";
+
+/** Whether an error is one the API means to send, a MySQL/Redis outage, or a bug to be masked and logged. */
+export function classifyError(formatted: Pick<GraphQLFormattedError, "extensions">, error: unknown): ErrorKind {
+  const code = formatted.extensions?.code;
+  if (typeof code === "string" && (CONTRACT_CODES.has(code) || APOLLO_CODES.has(code))) return "expected";
+  const original = unwrapResolverError(error);
+  const wrapped = (original as { originalError?: unknown } | undefined)?.originalError;
+  return isDependencyDown(original) || isDependencyDown(wrapped) ? "dependency" : "unknown";
+}
+
+// graphql-js appends these to validation and variable errors; in production they would map the schema
+// for someone who cannot introspect it.
+const SUGGESTION = / ?Did you mean [^?]*\?/g;
+
 /**
  * The one place unknown errors are masked. Contract errors pass through; an unreachable MySQL or Redis
- * becomes SERVICE_UNAVAILABLE; anything else is logged and answered as INTERNAL_SERVER_ERROR with no
- * detail outside development.
+ * becomes SERVICE_UNAVAILABLE; anything else is answered as INTERNAL_SERVER_ERROR with no detail outside
+ * development. Logging, with the request id, happens in error-logging.ts.
  */
-export function makeFormatError(log: Logger, exposeInternals: boolean) {
+export function makeFormatError(options: { exposeInternals: boolean; hideSuggestions: boolean }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const code = formatted.extensions?.code;
-    if (typeof code === "string" && (CONTRACT_CODES.has(code) || APOLLO_CODES.has(code))) return formatted;
-    const original = unwrapResolverError(error);
-    if (isDependencyDown(original)) {
-      log.warn({ err: original, path: formatted.path }, "dependency unavailable");
-      return {
-        message: "A backing service is unavailable. Try again shortly.",
-        path: formatted.path,
-        extensions: { code: "SERVICE_UNAVAILABLE" },
-      };
+    switch (classifyError(formatted, error)) {
+      case "expected":
+        return options.hideSuggestions ? { ...formatted, message: formatted.message.replace(SUGGESTION, "") } : formatted;
+      case "dependency":
+        return {
+          message: "A backing service is unavailable. Try again shortly.",
+          path: formatted.path,
+          extensions: { code: "SERVICE_UNAVAILABLE" },
+        };
+      case "unknown":
+        if (options.exposeInternals) return { ...formatted, extensions: { ...formatted.extensions, code: "INTERNAL_SERVER_ERROR" } };
+        return { message: "Internal server error", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
     }
-    log.error({ err: original, path: formatted.path }, "unexpected error");
-    if (exposeInternals) return { ...formatted, extensions: { ...formatted.extensions, code: "INTERNAL_SERVER_ERROR" } };
-    return { message: "Internal server error", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
   };
 }

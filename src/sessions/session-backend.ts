@@ -95,6 +95,8 @@ export class SessionBackend {
 
   async close(): Promise<void> {
     if (this.store instanceof MemorySessionStore) this.store.close();
-    if (this.redis?.isOpen) await this.redis.close();
+    // close() lets queued commands finish; while Redis is unreachable there is nothing to wait for.
+    if (this.redis?.isReady) await this.redis.close();
+    else if (this.redis?.isOpen) this.redis.destroy();
   }
 }

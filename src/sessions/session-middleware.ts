@@ -55,5 +55,14 @@ export function sessionMiddleware(config: Config, backend: SessionBackend, log: 
     next();
   };
 
-  return [express, enforceTimeouts];
+  // When the store cannot be read, the request goes on to the error handler (503) with no session, and
+  // must neither save nor end one: express-session would otherwise destroy the unreadable session when
+  // the response ends, logging its owner out if the store was back by then.
+  const load: RequestHandler = (req, res, next) =>
+    express(req, res, (err?: unknown) => {
+      if (err) delete (req as { sessionID?: string }).sessionID;
+      next(err);
+    });
+
+  return [load, enforceTimeouts];
 }

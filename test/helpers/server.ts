@@ -13,6 +13,8 @@ export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0
 // Lets several checkouts run their suites side by side against the same MySQL and Redis.
 const NAMESPACE = (process.env.SG_TEST_NAMESPACE ?? "sg_test").replace(/\W/g, "_");
 export const TEST_SECRET = "test-secret-that-is-long-enough-0123456789";
+// Every test client comes from 127.0.0.1, so the per-IP login limit is lifted unless a test sets it.
+const TEST_LIMITS = { LOGIN_MAX_ATTEMPTS_PER_IP: "100000" };
 
 export interface TestServer extends RunningServer {
   config: Config;
@@ -47,6 +49,7 @@ export async function startTestServer(name: string, env: Record<string, string> 
     REDIS_URL,
     REDIS_KEY_PREFIX: redisPrefix,
     SESSION_SECRET: TEST_SECRET,
+    ...TEST_LIMITS,
     ...env,
   });
   const server = await startServer(config);
@@ -66,7 +69,7 @@ export async function startTestServer(name: string, env: Record<string, string> 
 /** The embedded defaults: a SQLite file in a temp folder and the in-process session store. */
 export async function startEmbeddedServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dir = mkdtempSync(path.join(tmpdir(), "sessiongraph-"));
-  const config = loadConfig({ NODE_ENV: "test", PORT: "0", SQLITE_PATH: path.join(dir, "db.sqlite"), ...env });
+  const config = loadConfig({ NODE_ENV: "test", PORT: "0", SQLITE_PATH: path.join(dir, "db.sqlite"), ...TEST_LIMITS, ...env });
   const server = await startServer(config);
   return {
     ...server,

@@ -1,9 +1,16 @@
 import { randomBytes } from "node:crypto";
-import type { TestClient } from "./client";
+import { codes, type GqlResponse, type TestClient } from "./client";
 import { STRONG_PASSWORD, login } from "./factories";
 
 /** Start a server with these to get an ADMIN (created at start by ADMIN_EMAIL/ADMIN_PASSWORD). */
 export const ADMIN_ENV = { ADMIN_EMAIL: "shop-admin@example.test", ADMIN_PASSWORD: STRONG_PASSWORD };
+
+/**
+ * For files that race many requests: they hold more database connections at once than the pool has,
+ * and on a busy test machine the default 1.5 s wait for a free connection would turn slowness into
+ * SERVICE_UNAVAILABLE. Tests assert outcomes, not speed.
+ */
+export const RACE_ENV = { ...ADMIN_ENV, DEPENDENCY_TIMEOUT_MS: "10000" };
 
 export const PRODUCT_FIELDS = "id sku name description priceCents stock active";
 export const CART_FIELDS = `lines { product { ${PRODUCT_FIELDS} } quantity lineTotalCents } itemCount totalCents`;
@@ -70,3 +77,13 @@ export async function readCart(client: TestClient): Promise<CartView> {
 
 /** The cart as [productId, quantity] pairs, in the cart's order. */
 export const cartLines = (cart: CartView) => cart.lines.map((l) => [l.product.id, l.quantity] as const);
+
+/** How many responses ended in each error code ("OK" for none), e.g. { OK: 10, OUT_OF_STOCK: 30 }. */
+export function tally(results: GqlResponse[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const res of results) {
+    const code = codes(res)[0] ?? "OK";
+    counts[code] = (counts[code] ?? 0) + 1;
+  }
+  return counts;
+}

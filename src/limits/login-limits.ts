@@ -1,0 +1,97 @@
+import { createHash } from "node:crypto";
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from "rate-limiter-flexible";
+import type { RedisClientType } from "redis";
+import type { Config } from "../config";
+import { normalizeEmail } from "../entities/user.repository";
+import { TooManyRequestsError } from "../errors";
+import { clientKey } from "./client-key";
+
+/**
+ * How long a client that logged in to an account stays "known" to it, and so exempt from its lockout.
+ * Under 24.8 days, the longest timer the in-process limiter can set.
+ */
+const KNOWN_CLIENT_S = 21 * 86_400;
+
+export interface LoginAttempt {
+  /** The password was right: forgive this account's earlier failures and remember this client. */
+  succeeded(): Promise<void>;
+}
+
+/**
+ * Login and registration limits, on Redis when the API runs on Redis (so every instance shares them)
+ * and in process otherwise. Attempts are counted before the password is checked, so parallel requests
+ * cannot race past a limit.
+ *
+ * Lockout: after `loginFailuresPerAccount` attempts without a success in one window, an account refuses
+ * logins from clients it has not seen before until the window ends. A client that logged in to the
+ * account within the last 21 days is counted on its own instead, so an attacker who keeps failing on
+ * purpose cannot keep the owner out.
+ */
+export class LoginLimits {
+  private constructor(
+    private readonly perIp: RateLimiterAbstract,
+    private readonly perAccount: RateLimiterAbstract,
+    private readonly perKnownClient: RateLimiterAbstract,
+    private readonly knownClients: RateLimiterAbstract,
+  ) {}
+
+  static create(config: Config, redis: RedisClientType | null): LoginLimits {
+    const { loginAttemptsPerIp, loginFailuresPerAccount, windowS } = config.limits;
+    const make = (name: string, points: number, duration: number): RateLimiterAbstract =>
+      redis
+        ? new RateLimiterRedis({
+            storeClient: redis,
+            useRedisPackage: true,
+            keyPrefix: `${config.redis!.keyPrefix}rl:${name}`,
+            points,
+            duration,
+          })
+        : new RateLimiterMemory({ keyPrefix: name, points, duration });
+    return new LoginLimits(
+      make("login-ip", loginAttemptsPerIp, windowS),
+      make("login-account", loginFailuresPerAccount, windowS),
+      make("login-known-client", loginFailuresPerAccount, windowS),
+      make("known-client", 1, KNOWN_CLIENT_S),
+    );
+  }
+
+  /** Counts one login or registration attempt from this client; refuses once there were too many. */
+  async countAttempt(ip: string): Promise<void> {
+    await consume(this.perIp, clientKey(ip));
+  }
+
+  /** Counts a login attempt against the client and the account, before the password is checked. */
+  async startLogin(email: string, ip: string): Promise<LoginAttempt> {
+    await this.countAttempt(ip);
+    const account = accountKey(email);
+    const client = `${account}:${clientKey(ip)}`;
+    const known = (await this.knownClients.get(client)) !== null;
+    const [limiter, key] = known ? [this.perKnownClient, client] : [this.perAccount, account];
+    await consume(limiter, key);
+    return {
+      succeeded: async () => {
+        await Promise.all([limiter.delete(key), this.knownClients.set(client, 1, KNOWN_CLIENT_S)]);
+      },
+    };
+  }
+}
+
+/** The account's counter key: the normalized email, hashed so keys stay short and hold no address. */
+function accountKey(email: string): string {
+  return createHash("sha256").update(normalizeEmail(email)).digest("base64url").slice(0, 32);
+}
+
+async function consume(limiter: RateLimiterAbstract, key: string): Promise<void> {
+  try {
+    await limiter.consume(key);
+  } catch (rejection) {
+    // A RateLimiterRes means "over the limit"; anything else is the store failing and is passed on.
+    if (rejection instanceof RateLimiterRes) throw new TooManyRequestsError(rejection.msBeforeNext / 1000);
+    throw rejection;
+  }
+}

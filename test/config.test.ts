@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ConfigError, loadConfig } from "../src/config";
+import { spawnServer } from "./helpers/process";
+
+const SECRET = "a-session-secret-of-at-least-32-characters";
+const PRODUCTION = {
+  NODE_ENV: "production",
+  DATABASE_URL: "mysql://app:pw@127.0.0.1:3306/shop",
+  REDIS_URL: "redis://127.0.0.1:6379/0",
+  SESSION_SECRET: SECRET,
+};
+
+function refusal(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    return err.message;
+  }
+  assert.fail("the configuration was accepted");
+}
+
+describe("loadConfig", () => {
+  it("runs on the embedded defaults in development, with the contract's limits", () => {
+    const config = loadConfig({});
+    assert.equal(config.env, "development");
+    assert.deepEqual(config.database, { kind: "sqlite", path: "./data/sessiongraph.sqlite" });
+    assert.equal(config.redis, null);
+    assert.equal(config.port, 4000);
+    assert.deepEqual(
+      { ...config.limits, hashConcurrency: undefined, hashQueue: undefined },
+      {
+        loginFailuresPerAccount: 10, loginAttemptsPerIp: 100, windowS: 900,
+        maxDepth: 10, maxAliases: 15, maxTokens: 2000, maxCost: 5000, maxBodyBytes: 65536,
+        hashConcurrency: undefined, hashQueue: undefined,
+      },
+    );
+    assert.equal(config.session.idleTimeoutS, 7200);
+    assert.equal(config.session.absoluteTimeoutS, 2592000);
+  });
+
+  it("takes every limit from its variable", () => {
+    const { limits } = loadConfig({
+      LOGIN_MAX_FAILURES_PER_ACCOUNT: "5", LOGIN_MAX_ATTEMPTS_PER_IP: "50", RATE_LIMIT_WINDOW_S: "60",
+      GRAPHQL_MAX_DEPTH: "7", GRAPHQL_MAX_ALIASES: "3", GRAPHQL_MAX_TOKENS: "500", GRAPHQL_MAX_COST: "900", GRAPHQL_MAX_BODY_BYTES: "4096",
+    });
+    assert.deepEqual(
+      [limits.loginFailuresPerAccount, limits.loginAttemptsPerIp, limits.windowS, limits.maxDepth, limits.maxAliases, limits.maxTokens, limits.maxCost, limits.maxBodyBytes],
+      [5, 50, 60, 7, 3, 500, 900, 4096],
+    );
+  });
+
+  it("accepts a complete production configuration: secure cookies, no playground, listening on all interfaces", () => {
+    const config = loadConfig(PRODUCTION);
+    assert.equal(config.isProduction, true);
+    assert.equal(config.session.secureCookie, true);
+    assert.equal(config.playground, false);
+    assert.equal(config.host, "0.0.0.0");
+  });
+
+  for (const variable of ["DATABASE_URL", "REDIS_URL", "SESSION_SECRET"]) {
+    it(`refuses production without ${variable}, naming it`, () => {
+      const env: Record<string, string> = { ...PRODUCTION };
+      delete env[variable];
+      assert.match(refusal(env), new RegExp(variable));
+    });
+  }
+
+  it("refuses a session secret under 32 characters, also as one of several being rotated", () => {
+    assert.match(refusal({ ...PRODUCTION, SESSION_SECRET: "short" }), /SESSION_SECRET must be at least 32 characters/);
+    assert.match(refusal({ ...PRODUCTION, SESSION_SECRET: `${SECRET},short` }), /SESSION_SECRET/);
+  });
+
+  it("names the variable of a value that is not a number or out of range", () => {
+    assert.match(refusal({ LOGIN_MAX_ATTEMPTS_PER_IP: "many" }), /LOGIN_MAX_ATTEMPTS_PER_IP/);
+    assert.match(refusal({ LOGIN_MAX_FAILURES_PER_ACCOUNT: "0" }), /LOGIN_MAX_FAILURES_PER_ACCOUNT/);
+    assert.match(refusal({ GRAPHQL_MAX_BODY_BYTES: "100" }), /GRAPHQL_MAX_BODY_BYTES/);
+    assert.match(refusal({ DATABASE_URL: "postgres://x@y/z" }), /DATABASE_URL/);
+  });
+
+  it("refuses a CORS wildcard or an origin with a path, since credentials are allowed", () => {
+    assert.match(refusal({ CORS_ORIGINS: "*" }), /CORS_ORIGINS/);
+    assert.match(refusal({ CORS_ORIGINS: "https://shop.example/" }), /CORS_ORIGINS.*https:\/\/shop\.example\//);
+    assert.deepEqual(loadConfig({ CORS_ORIGINS: "https://shop.example, http://localhost:5173" }).corsOrigins, [
+      "https://shop.example",
+      "http://localhost:5173",
+    ]);
+  });
+
+  it("reads TRUST_PROXY as Express does: a boolean, a hop count, or addresses", () => {
+    assert.equal(loadConfig({}).trustProxy, false);
+    assert.equal(loadConfig({ TRUST_PROXY: "true" }).trustProxy, true);
+    assert.equal(loadConfig({ TRUST_PROXY: "1" }).trustProxy, 1);
+    assert.equal(loadConfig({ TRUST_PROXY: "loopback, 10.0.0.0/8" }).trustProxy, "loopback, 10.0.0.0/8");
+  });
+});
+
+describe("starting the server with a bad configuration", () => {
+  const cases: Array<[string, Record<string, string>, RegExp]> = [
+    ["no DATABASE_URL in production", { ...PRODUCTION, DATABASE_URL: "" }, /DATABASE_URL/],
+    ["no REDIS_URL in production", { ...PRODUCTION, REDIS_URL: "" }, /REDIS_URL/],
+    ["no SESSION_SECRET in production", { ...PRODUCTION, SESSION_SECRET: "" }, /SESSION_SECRET/],
+    ["a short SESSION_SECRET", { ...PRODUCTION, SESSION_SECRET: "too-short" }, /SESSION_SECRET must be at least 32/],
+    ["a limit that is not a number", { LOGIN_MAX_ATTEMPTS_PER_IP: "lots" }, /LOGIN_MAX_ATTEMPTS_PER_IP/],
+  ];
+  for (const [what, env, message] of cases) {
+    it(`exits 1 on ${what}, saying which variable`, async () => {
+      const server = spawnServer(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== "")));
+      assert.deepEqual(await server.exited, { code: 1, signal: null });
+      assert.match(server.output(), message);
+      assert.doesNotMatch(server.output(), /at .+\.js:\d+/); // a message, not a stack trace
+    });
+  }
+});

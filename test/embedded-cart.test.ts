@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { after, before, it } from "node:test";
+import { codes, type TestClient } from "./helpers/client";
+import { registerUser } from "./helpers/factories";
+import { startEmbeddedServer, type TestServer } from "./helpers/server";
+import { ADD_TO_CART, ADMIN_ENV, CHECKOUT, addToCart, cartLines, createProduct, loginAdmin, readCart } from "./helpers/shop";
+
+// The same cart and checkout on the embedded defaults: SQLite and the in-process session store.
+let server: TestServer;
+let admin: TestClient;
+before(async () => {
+  server = await startEmbeddedServer(ADMIN_ENV);
+  admin = await loginAdmin(server.client());
+});
+after(() => server?.close());
+
+it("keeps a visitor's cart, loses no concurrent add, merges it on register and checks it out", async () => {
+  const [mug, tea] = await Promise.all([
+    createProduct(admin, { priceCents: 800, stock: 30 }),
+    createProduct(admin, { priceCents: 450, stock: 5 }),
+  ]);
+  const client = server.client();
+  await addToCart(client, tea.id, 2);
+  const burst = await Promise.all(Array.from({ length: 20 }, () => client.gql(ADD_TO_CART, { productId: mug.id, quantity: 1 })));
+  assert.deepEqual(burst.flatMap(codes), []);
+  assert.deepEqual(cartLines(await readCart(client)), [[tea.id, 2], [mug.id, 20]]);
+
+  await registerUser(client);
+  assert.deepEqual(cartLines(await readCart(client)), [[tea.id, 2], [mug.id, 20]]);
+
+  const order = (await client.ok(CHECKOUT)).checkout;
+  assert.equal(order.totalCents, 2 * 450 + 20 * 800);
+  assert.deepEqual(order.lines.map((l: any) => [l.product.id, l.quantity, l.product.stock]), [[tea.id, 2, 3], [mug.id, 20, 10]]);
+  assert.deepEqual((await readCart(client)).lines, []);
+});
+
+it("checks out all or nothing, and never below zero, on SQLite too", async () => {
+  const product = await createProduct(admin, { stock: 3 });
+  const clients = await Promise.all([server.client(), server.client(), server.client(), server.client()]);
+  for (const client of clients) {
+    await registerUser(client);
+    await addToCart(client, product.id, 1);
+  }
+  const results = await Promise.all(clients.map((client) => client.gql(CHECKOUT)));
+  assert.deepEqual(results.map((res) => codes(res)[0] ?? "OK").sort(), ["OK", "OK", "OK", "OUT_OF_STOCK"]);
+  const loser = results.find((res) => res.errors)!;
+  assert.deepEqual([loser.errors![0].extensions!.productId, loser.errors![0].extensions!.available], [product.id, 0]);
+});
+
+it("searches products case-insensitively with % and _ taken literally, on SQLite too", async () => {
+  const [percent, quoted] = await Promise.all([
+    createProduct(admin, { name: "Linen 100% natural" }),
+    createProduct(admin, { name: "O'Brien's snake_case mug" }),
+    createProduct(admin, { name: "Linen 100 natural" }),
+    createProduct(admin, { name: "snakeXcase" }),
+  ]);
+  const search = async (term: string) =>
+    (await server.client().ok(`query($s: String) { products(search: $s) { edges { node { id } } totalCount } }`, { s: term })).products;
+  assert.deepEqual((await search("LINEN 100%")).edges.map((e: any) => e.node.id), [percent.id]);
+  assert.deepEqual((await search("o'brien's SNAKE_")).edges.map((e: any) => e.node.id), [quoted.id]);
+  assert.equal((await search("e_c")).totalCount, 1);
+});

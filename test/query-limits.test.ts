@@ -1,0 +1,142 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { parse, validate } from "graphql";
+import { loadConfig } from "../src/config";
+import { queryLimits } from "../src/limits/query-limits";
+import { buildApiSchema } from "../src/schema";
+import { codes } from "./helpers/client";
+import { STRONG_PASSWORD, registerUser, uniqueEmail } from "./helpers/factories";
+import { startTestServer, type TestServer } from "./helpers/server";
+
+const PRODUCT = "id sku name description priceCents stock active";
+const aliased = (n: number, field: string) => Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(" ");
+
+async function post(server: TestServer, body: string, headers: Record<string, string> = {}) {
+  const res = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+  const text = await res.text();
+  return { status: res.status, type: res.headers.get("content-type"), text, json: JSON.parse(text) };
+}
+
+describe("query limits at their defaults", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer("query_limits_default");
+  });
+  after(() => server?.close());
+
+  it("refuses a query with 200 aliases before any resolver runs (nothing is done)", async () => {
+    const client = server.client();
+    const user = await registerUser(client);
+    const res = await client.gql(`mutation { ${aliased(200, "logout")} }`);
+    assert.equal(res.status, 400);
+    assert.deepEqual(codes(res), ["GRAPHQL_VALIDATION_FAILED"]);
+    assert.match(res.errors![0].message, /Aliases limit of 15 exceeded, found 200/);
+    assert.equal(res.data, undefined);
+    assert.equal((await client.ok("{ me { id } }")).me.id, user.id);
+  });
+
+  it("refuses a 100 KB query as too large, in JSON", async () => {
+    const res = await post(server, JSON.stringify({ query: `{ me { id } ${"#".repeat(100 * 1024)}\n}` }));
+    assert.equal(res.status, 413);
+    assert.match(res.type!, /^application\/json/);
+    assert.deepEqual(res.json.errors.map((e: any) => e.extensions.code), ["BAD_REQUEST"]);
+  });
+
+  it("refuses a document of more than 2000 tokens before parsing all of it", async () => {
+    const res = await post(server, JSON.stringify({ query: `{ ${"__typename ".repeat(2500)} }` }));
+    assert.equal(res.status, 400);
+    assert.deepEqual(res.json.errors.map((e: any) => e.extensions.code), ["GRAPHQL_PARSE_FAILED"]);
+    assert.match(res.json.errors[0].message, /more that 2000 tokens|more than 2000 tokens/);
+  });
+
+  it("refuses a query nested deeper than 10 levels", async () => {
+    const res = await post(server, JSON.stringify({ query: `{ ${"me { ".repeat(12)} id ${"} ".repeat(12)} }` }));
+    assert.equal(res.status, 400);
+    const messages = res.json.errors.map((e: any) => e.message);
+    assert.ok(messages.some((m: string) => /depth limit of 10 exceeded, found 13/.test(m)), messages.join("\n"));
+    assert.ok(res.json.errors.every((e: any) => e.extensions.code === "GRAPHQL_VALIDATION_FAILED"));
+  });
+
+  it("lets an ordinary query through", async () => {
+    const client = server.client();
+    const user = await registerUser(client);
+    const data = await client.ok(`{ me { id email name role createdAt } sessions { id createdAt lastSeenAt userAgent current } }`);
+    assert.equal(data.me.id, user.id);
+  });
+
+  it("refuses array batching", async () => {
+    const res = await post(server, JSON.stringify([{ query: "{ me { id } }" }, { query: "{ me { id } }" }]));
+    assert.equal(res.status, 400);
+    assert.match(res.text, /batching/i);
+  });
+});
+
+describe("the default limits and the queries clients send", () => {
+  // Only the limit rules, so that fields other issues add to the schema can be measured already.
+  const documents = {
+    "a full page of 100 products": `{ products(first: 100) { edges { cursor node { ${PRODUCT} } } pageInfo { hasNextPage endCursor } totalCount } }`,
+    "a page of 100 users": `{ users(first: 100) { edges { cursor node { id email name role createdAt } } pageInfo { hasNextPage endCursor } totalCount } }`,
+    "the cart": `{ cart { lines { product { ${PRODUCT} } quantity lineTotalCents } itemCount totalCents } }`,
+    "a page of 20 orders with their lines": `{ orders(first: 20) { edges { cursor node { id createdAt totalCents lines { product { ${PRODUCT} } productName quantity unitPriceCents } } } pageInfo { hasNextPage endCursor } totalCount } }`,
+    "addToCart answering the whole cart": `mutation { addToCart(productId: "1", quantity: 2) { lines { product { ${PRODUCT} } quantity lineTotalCents } itemCount totalCents } }`,
+  };
+  for (const [what, query] of Object.entries(documents)) {
+    it(`let through ${what}`, async () => {
+      const { validationRules } = queryLimits(loadConfig({ NODE_ENV: "test" }));
+      assert.deepEqual(validate(await buildApiSchema(), parse(query), validationRules).map((e) => e.message), []);
+    });
+  }
+});
+
+describe("query limits set by the environment", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer("query_limits_env", {
+      GRAPHQL_MAX_DEPTH: "2",
+      GRAPHQL_MAX_ALIASES: "2",
+      GRAPHQL_MAX_TOKENS: "40",
+      GRAPHQL_MAX_COST: "12",
+      GRAPHQL_MAX_BODY_BYTES: "2048",
+    });
+  });
+  after(() => server?.close());
+
+  const refusal = async (query: string) => {
+    const res = await server.client().gql(query);
+    assert.equal(res.status, 400, JSON.stringify(res.errors));
+    assert.equal(res.data, undefined);
+    return res.errors!.map((e) => `${e.extensions?.code}: ${e.message}`);
+  };
+
+  it("GRAPHQL_MAX_DEPTH", async () => {
+    assert.ok((await refusal("{ me { id { deeper } } }")).includes(
+      "GRAPHQL_VALIDATION_FAILED: Query refused: Query depth limit of 2 exceeded, found 3.",
+    ));
+    await server.client().ok("{ me { id } }");
+  });
+
+  it("GRAPHQL_MAX_ALIASES, also counting aliases inside fragments", async () => {
+    assert.ok((await refusal(`{ ...F } fragment F on Query { ${aliased(3, "me { id }")} }`)).includes(
+      "GRAPHQL_VALIDATION_FAILED: Query refused: Aliases limit of 2 exceeded, found 3.",
+    ));
+    await server.client().ok(`{ ${aliased(2, "me { id }")} }`);
+  });
+
+  it("GRAPHQL_MAX_COST", async () => {
+    assert.deepEqual(await refusal("{ me { id email name role createdAt } m: me { id } }"), [
+      "GRAPHQL_VALIDATION_FAILED: Query refused: Query Cost limit of 12 exceeded, found 13.",
+    ]);
+    await server.client().ok("{ me { id email name role createdAt } }");
+  });
+
+  it("GRAPHQL_MAX_TOKENS", async () => {
+    const [message] = await refusal(`{ ${"__typename ".repeat(40)} }`);
+    assert.match(message, /^GRAPHQL_PARSE_FAILED: .*40 tokens/);
+  });
+
+  it("GRAPHQL_MAX_BODY_BYTES", async () => {
+    const res = await post(server, JSON.stringify({ query: `{ me { id } }`, variables: { pad: "x".repeat(2100) } }));
+    assert.equal(res.status, 413);
+    assert.deepEqual(res.json.errors.map((e: any) => e.extensions.code), ["BAD_REQUEST"]);
+  });
+});

@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { after, before, it } from "node:test";
+import { DEMO_CATALOG, seedCatalog } from "../src/db/seed-catalog";
+import { Product } from "../src/entities/product.entity";
+import { startTestServer, type TestServer } from "./helpers/server";
+
+let server: TestServer;
+before(async () => {
+  server = await startTestServer("seed");
+});
+after(() => server?.close());
+
+it("inserts the demo catalog once, and leaves products an admin changed as they are", async () => {
+  const em = () => server.services.orm.em.fork();
+  assert.equal(await seedCatalog(em()), DEMO_CATALOG.length);
+  await server.sql("UPDATE products SET price_cents = 1 WHERE sku = ?", [DEMO_CATALOG[0].sku]);
+  assert.equal(await seedCatalog(em()), 0);
+  assert.equal(await em().count(Product, {}), DEMO_CATALOG.length);
+  const [row] = await server.sql("SELECT price_cents FROM products WHERE sku = ?", [DEMO_CATALOG[0].sku]);
+  assert.equal(row.price_cents, 1);
+});
+
+it("npm run seed migrates and seeds an empty embedded database, and a second run adds nothing", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "sessiongraph-seed-"));
+  try {
+    const script = path.resolve(__dirname, "..", "src", "scripts", "seed.js");
+    const env = { PATH: process.env.PATH, NODE_ENV: "test", SQLITE_PATH: path.join(dir, "db.sqlite") };
+    const first = await promisify(execFile)(process.execPath, [script], { env });
+    assert.match(first.stdout, new RegExp(`on sqlite: ${DEMO_CATALOG.length} product\\(s\\) added`));
+    const second = await promisify(execFile)(process.execPath, [script], { env });
+    assert.match(second.stdout, /on sqlite: 0 product\(s\) added/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
