@@ -22,7 +22,11 @@ import { startTestServer, type TestServer } from "./helpers/server";
 const ADMIN = { email: "catalog-admin@example.test", password: "a quiet stockroom at dawn" };
 let server: TestServer;
 before(async () => {
-  server = await startTestServer("apollo_client", { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
+  server = await startTestServer("apollo_client", {
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: "3",
+  });
 });
 after(() => server?.close());
 
@@ -244,6 +248,21 @@ describe("the cart's errors through Apollo Client, as the shopper reads them", (
     const err = await rejection(visitor().client.mutate({ mutation: AddToCartMutation, variables: { productId: "987654321" } }));
     assert.equal(errorCode(err), "NOT_FOUND");
     assert.equal(shopperMessage(err), "That item is no longer available.");
+  });
+});
+
+describe("rate limits through Apollo Client", () => {
+  it("a fourth failed login to one account is TOO_MANY_REQUESTS with retryAfterSeconds, told as a wait", async () => {
+    const email = uniqueEmail("locked");
+    const attempt = () =>
+      rejection(visitor().client.mutate({ mutation: LoginMutation, variables: { email, password: "wrong guess 1234" } }));
+    for (let i = 0; i < 3; i++) assert.equal(errorCode(await attempt()), "BAD_USER_INPUT");
+    const err = await attempt();
+    assert.ok(CombinedGraphQLErrors.is(err));
+    assert.equal(err.errors[0].extensions?.code, "TOO_MANY_REQUESTS");
+    const retryAfterSeconds = err.errors[0].extensions?.retryAfterSeconds as number;
+    assert.ok(retryAfterSeconds > 840 && retryAfterSeconds <= 900, `retry after ${retryAfterSeconds} s (window 900 s)`);
+    assert.equal(shopperMessage(err), "Too many attempts. Please wait 15 minutes and try again.");
   });
 });
 

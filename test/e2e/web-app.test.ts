@@ -14,7 +14,12 @@ let browser: Browser;
 
 before(async () => {
   web = await hostWebApp();
-  server = await startTestServer("e2e_web", { CORS_ORIGINS: web.origin, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
+  server = await startTestServer("e2e_web", {
+    CORS_ORIGINS: web.origin,
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: "3",
+  });
   await Promise.all([web.build(server.url), seedCatalog()]);
   browser = await launchChromium();
 });
@@ -146,6 +151,26 @@ describe("the example app in a browser, on its own origin", () => {
 
     assert.deepEqual(watched.foreignRequests, [], "only the app's and the API's origins are contacted");
     assert.deepEqual(watched.errors, [], "no console errors");
+    await context.close();
+  });
+
+  it("tells a shopper locked out by the login limit how long to wait", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await scenario(page, "web-lockout", async () => {
+      await page.goto(web.origin);
+      const form = page.getByRole("form", { name: "Log in" });
+      await form.getByLabel("Email").fill(uniqueEmail("forgetful"));
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        await form.getByLabel("Password").fill(`wrong guess ${attempt}`);
+        await form.getByRole("button", { name: "Log in" }).click();
+        await page.getByRole("alert").filter({ hasText: "Invalid email or password." }).waitFor();
+      }
+      await form.getByLabel("Password").fill("wrong guess 4");
+      await form.getByRole("button", { name: "Log in" }).click();
+      await page.getByRole("alert").filter({ hasText: "Too many attempts. Please wait 15 minutes and try again." }).waitFor();
+      await screenshot(page, "web-6-too-many-attempts");
+    });
     await context.close();
   });
 
