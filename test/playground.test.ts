@@ -33,7 +33,7 @@ describe("GET /graphql with the playground on", () => {
     const res = await get(server.url, BROWSER_ACCEPT);
     assert.equal(res.status, 200);
     assert.match(res.headers.get("content-type") ?? "", /^text\/html/);
-    assert.equal(res.headers.get("vary"), "Accept");
+    assert.match(res.headers.get("vary") ?? "", /\bAccept\b/);
     const html = await res.text();
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
     assert.ok(scripts.length > 0, "the page has a script");
@@ -44,7 +44,7 @@ describe("GET /graphql with the playground on", () => {
     assert.doesNotMatch(html, /https?:\/\//, "nothing from another host");
   });
 
-  it("sends a strict Content-Security-Policy that the page satisfies", async () => {
+  it("is served under the API's strict Content-Security-Policy (the browser test shows the page runs under it)", async () => {
     const csp = (await get(server.url, BROWSER_ACCEPT)).headers.get("content-security-policy") ?? "";
     assert.match(csp, /script-src 'self'(;|$)/);
     assert.match(csp, /connect-src 'self'/);

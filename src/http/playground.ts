@@ -8,23 +8,6 @@ export const PLAYGROUND_DIR = path.resolve(__dirname, "../../playground");
 /** The bundle's own URL prefix; it must match `base` in playground/vite.config.mts. */
 export const PLAYGROUND_ASSETS_PATH = "/playground";
 
-/**
- * The page loads only same-origin files (Vite emits no inline script), so it runs under a strict
- * policy. Inline styles stay allowed because the Monaco editor sets style attributes at run time.
- */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "worker-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join("; ");
-
 /** A browser opening the endpoint, as opposed to a GraphQL client sending a GET query. */
 function wantsPlayground(req: Request): boolean {
   if (req.query.query !== undefined) return false;
@@ -48,14 +31,9 @@ export function playgroundRouter(graphqlPath: string, log: Logger, dir = PLAYGRO
   // and so swallow the CORS preflight that the API's cors() middleware must answer.
   router.use((req, res, next) => {
     if (req.method !== "GET" || req.path !== graphqlPath || !wantsPlayground(req)) return next();
-    res
-      .set({
-        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-        "Cache-Control": "no-cache",
-        Vary: "Accept",
-      })
-      .type("html")
-      .send(html);
+    // The page loads only same-origin files (Vite emits no inline script), so it runs under the strict
+    // Content-Security-Policy that securityHeaders() sets for every response.
+    res.vary("Accept").set("Cache-Control", "no-cache").type("html").send(html);
   });
   router.use(
     PLAYGROUND_ASSETS_PATH,
