@@ -11,6 +11,7 @@ import { isDependencyDown } from "./http/dependency-errors";
 import { errorHandler, notFoundHandler } from "./http/error-handler";
 import { makeFormatError } from "./http/format-error";
 import { healthRouter } from "./http/health";
+import { playgroundRouter } from "./http/playground";
 import { requestDeadline } from "./http/request-deadline";
 import { graphqlRequestLogging, linkResponse, requestLogger } from "./http/request-log";
 import { securityHeaders } from "./http/security-headers";
@@ -50,6 +51,7 @@ export async function createApp(services: Services, httpServer: Server): Promise
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceS * 1000 }),
+      // Apollo's own landing page loads from a CDN; the offline playground (below) replaces it.
       ApolloServerPluginLandingPageDisabled(),
       serviceUnavailableStatus,
       graphqlRequestLogging,
@@ -57,6 +59,10 @@ export async function createApp(services: Services, httpServer: Server): Promise
   });
   await apollo.start();
 
+  if (config.playground) {
+    const playground = playgroundRouter("/graphql", log);
+    if (playground) app.use(playground);
+  }
   app.use(
     "/graphql",
     cors({ origin: config.corsOrigins, credentials: true }),

@@ -13,6 +13,20 @@ import {
   type SignedIn,
 } from "./helpers/factories";
 import { startTestServer, type TestServer } from "./helpers/server";
+import {
+  ADD_TO_CART,
+  CART,
+  CART_FIELDS,
+  CHECKOUT,
+  CLEAR_CART,
+  CREATE_PRODUCT,
+  PRODUCT_FIELDS,
+  REMOVE_FROM_CART,
+  SET_CART_QUANTITY,
+  UPDATE_PRODUCT,
+  uniqueSku,
+  type TestProduct,
+} from "./helpers/shop";
 
 /**
  * Every operation of the contract, called by each kind of caller, with the exact outcome expected.
@@ -46,8 +60,15 @@ interface Row {
 let server: TestServer;
 before(async () => {
   // Every cell registers users: the per-IP login/register limit must not be what a cell measures.
-  server = await startTestServer("authz_matrix", { LOGIN_MAX_ATTEMPTS_PER_IP: "100000" });
+  server = await startTestServer("authz_matrix");
+  const admin = await createAdmin(server, { name: "Catalog Admin" });
+  product = (await admin.client.ok(CREATE_PRODUCT, { input: { sku: uniqueSku("MATRIX"), name: "Matrix", priceCents: 250, stock: 1_000_000 } }))
+    .createProduct;
+  hidden = (await admin.client.ok(CREATE_PRODUCT, { input: { sku: uniqueSku("HIDDEN"), name: "Hidden", priceCents: 100, stock: 5, active: false } }))
+    .createProduct;
 });
+let product: TestProduct;
+let hidden: TestProduct;
 after(() => server?.close());
 
 async function buildWorld(column: Column): Promise<World> {
@@ -212,6 +233,104 @@ const rows: Row[] = [
     userSelf: equals("deleteUser", true),
     userOther: "FORBIDDEN",
     admin: equals("deleteUser", true),
+  },
+  {
+    operation: "product(id) of an active product",
+    call: gql(`query($id: ID!) { product(id: $id) { ${PRODUCT_FIELDS} } }`, () => ({ id: product.id })),
+    anonymous: (data) => assert.equal(data.product.id, product.id),
+    user: (data) => assert.equal(data.product.id, product.id),
+    admin: (data) => assert.equal(data.product.id, product.id),
+  },
+  {
+    operation: "product(id) of an inactive product",
+    call: gql(`query($id: ID!) { product(id: $id) { id active } }`, () => ({ id: hidden.id })),
+    anonymous: equals("product", null),
+    user: equals("product", null),
+    admin: (data) => assert.deepEqual(data.product, { id: hidden.id, active: false }),
+  },
+  {
+    operation: "products (inactive ones only for an ADMIN)",
+    call: gql(`query($search: String) { products(search: $search) { totalCount edges { node { id } } } }`, () => ({
+      search: "MATRIX-",
+    })),
+    anonymous: (data) => assert.deepEqual(data.products.edges.map((e: any) => e.node.id), [product.id]),
+    user: (data) => assert.deepEqual(data.products.edges.map((e: any) => e.node.id), [product.id]),
+    admin: (data) => assert.deepEqual(data.products.edges.map((e: any) => e.node.id), [product.id]),
+  },
+  {
+    operation: "products search of the inactive product",
+    call: gql(`query($search: String) { products(search: $search) { totalCount } }`, () => ({ search: hidden.sku })),
+    anonymous: (data) => assert.equal(data.products.totalCount, 0),
+    user: (data) => assert.equal(data.products.totalCount, 0),
+    admin: (data) => assert.equal(data.products.totalCount, 1),
+  },
+  {
+    operation: "createProduct",
+    call: gql(CREATE_PRODUCT, () => ({ input: { sku: uniqueSku("NEW"), name: "New", priceCents: 1, stock: 1 } })),
+    anonymous: "UNAUTHENTICATED",
+    user: "FORBIDDEN",
+    admin: (data) => assert.equal(data.createProduct.active, true),
+  },
+  {
+    operation: "updateProduct",
+    call: gql(UPDATE_PRODUCT, () => ({ id: product.id, input: { description: "Updated by the matrix" } })),
+    anonymous: "UNAUTHENTICATED",
+    user: "FORBIDDEN",
+    admin: (data) => assert.equal(data.updateProduct.description, "Updated by the matrix"),
+  },
+  {
+    operation: "cart",
+    call: gql(CART),
+    anonymous: equals("cart", { lines: [], itemCount: 0, totalCents: 0 }),
+    user: equals("cart", { lines: [], itemCount: 0, totalCents: 0 }),
+    admin: equals("cart", { lines: [], itemCount: 0, totalCents: 0 }),
+  },
+  ...(
+    [
+      ["addToCart", ADD_TO_CART, { quantity: 2 }, 2],
+      ["setCartQuantity", SET_CART_QUANTITY, { quantity: 3 }, 3],
+    ] as const
+  ).map(
+    ([operation, document, extra, quantity]): Row => {
+      const check = (data: any) => assert.deepEqual([data[operation].itemCount, data[operation].totalCents], [quantity, quantity * 250]);
+      return { operation, call: gql(document, () => ({ productId: product.id, ...extra })), anonymous: check, user: check, admin: check };
+    },
+  ),
+  ...(
+    [
+      ["removeFromCart", REMOVE_FROM_CART],
+      ["clearCart", CLEAR_CART],
+    ] as const
+  ).map(([operation, document]): Row => {
+    const check = (data: any) => assert.deepEqual(data[operation], { lines: [], itemCount: 0, totalCents: 0 });
+    const call = async (w: World) => {
+      await w.client.ok(ADD_TO_CART, { productId: product.id, quantity: 1 });
+      return w.client.gql(document, { productId: product.id });
+    };
+    return { operation, call, anonymous: check, user: check, admin: check };
+  }),
+  {
+    operation: "checkout (one line in the cart)",
+    call: async (w) => {
+      await w.client.ok(`mutation($p: ID!) { addToCart(productId: $p) { ${CART_FIELDS} } }`, { p: product.id });
+      return w.client.gql(CHECKOUT);
+    },
+    anonymous: "UNAUTHENTICATED",
+    user: (data) => assert.equal(data.checkout.totalCents, 250),
+    admin: (data) => assert.equal(data.checkout.totalCents, 250),
+  },
+  {
+    operation: "orders (after the target has checked out once)",
+    call: async (w) => {
+      await w.target.client.ok(ADD_TO_CART, { productId: product.id, quantity: 1 });
+      await w.target.client.ok(CHECKOUT);
+      return w.client.gql(`{ orders { totalCount edges { node { id totalCents } } } }`);
+    },
+    anonymous: "UNAUTHENTICATED",
+    // Only one's own orders, for an ADMIN too.
+    userSelf: (data) => assert.equal(data.orders.totalCount, 1),
+    userOther: (data) => assert.equal(data.orders.totalCount, 0),
+    admin: (data) => assert.equal(data.orders.totalCount, 0),
   },
 ];
 
