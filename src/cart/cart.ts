@@ -3,7 +3,6 @@ import type { Context } from "../context";
 import { CartLine } from "../entities/cart-line.entity";
 import type { Cart } from "../entities/cart.entity";
 import { parseId } from "../entities/ids";
-import { Product } from "../entities/product.entity";
 import { BadUserInputError, NotFoundError, OutOfStockError } from "../errors";
 import type { CartView } from "../resolvers/cart.type";
 import { MAX_CART_LINES, MAX_LINE_QUANTITY } from "./cart-limits";
@@ -50,7 +49,7 @@ export async function removeFromCart(ctx: Context, productId: string): Promise<C
   const product = await findProduct(ctx.em, productId, { activeOnly: false });
   const owner = currentOwner(ctx);
   if (owner) {
-    await withLockedCart(ctx.em, owner, (tem, cart) => tem.nativeDelete(CartLine, { cart, product }), { create: false });
+    await withLockedCart(ctx.em, owner, (tem, cart) => tem.nativeDelete(CartLine, { cart, product: product.id }), { create: false });
   }
   return loadCart(ctx.em.fork(), owner);
 }
@@ -61,9 +60,18 @@ export async function clearCart(ctx: Context): Promise<CartView> {
   return loadCart(ctx.em.fork(), owner);
 }
 
-async function findProduct(em: EntityManager, id: string, { activeOnly }: { activeOnly: boolean }): Promise<Product> {
+/** What a cart write needs to know of a product, read as plain SQL (no entity to build for it). */
+interface ProductState {
+  id: number;
+  stock: number;
+  active: boolean;
+}
+
+async function findProduct(em: EntityManager, id: string, { activeOnly }: { activeOnly: boolean }): Promise<ProductState> {
   const productId = parseId(id);
-  const product = productId === null ? null : await em.findOne(Product, productId);
+  const row: { id: number; stock: number; active: number | boolean } | undefined =
+    productId === null ? undefined : await em.getConnection().execute("select id, stock, active from products where id = ?", [productId], "get");
+  const product = row && { id: Number(row.id), stock: Number(row.stock), active: Boolean(Number(row.active)) };
   // An inactive product cannot be added: to a shopper it does not exist.
   if (!product || (activeOnly && !product.active)) throw new NotFoundError("Product");
   return product;
@@ -74,16 +82,33 @@ async function findProduct(em: EntityManager, id: string, { activeOnly }: { acti
  * the current stock, and the number of lines a cart may have?
  */
 async function checkLine(tem: EntityManager, cart: Cart, productId: number, wanted: (inCart: number) => number): Promise<void> {
-  const lines = await tem.find(CartLine, { cart });
-  const inCart = lines.find((line) => line.product.id === productId)?.quantity ?? 0;
-  const product = await tem.findOne(Product, productId);
-  if (!product?.active) throw new NotFoundError("Product");
+  // One plain query for what two ORM reads (the cart's lines, the product) used to fetch: this runs
+  // inside the cart's lock on every cart write, where entity hydration was most of the cost.
+  const row: LineCheckRow | undefined = await tem.getConnection().execute(
+    `select p.stock, p.active,
+       (select count(*) from cart_lines where cart_id = ?) as line_count,
+       (select quantity from cart_lines where cart_id = ? and product_id = ?) as in_cart
+     from products p where p.id = ?`,
+    [cart.id, cart.id, productId, productId],
+    "get",
+    tem.getTransactionContext(),
+  );
+  if (!row || !Number(row.active)) throw new NotFoundError("Product");
+  const inCart = Number(row.in_cart ?? 0);
+  const stock = Number(row.stock);
   const quantity = wanted(inCart);
   if (quantity > MAX_LINE_QUANTITY) {
     throw new BadUserInputError({ quantity: `would make ${quantity} in the cart; a line holds at most ${MAX_LINE_QUANTITY}` });
   }
-  if (quantity > product.stock) throw new OutOfStockError(String(product.id), product.stock);
-  if (!inCart && lines.length >= MAX_CART_LINES) {
+  if (quantity > stock) throw new OutOfStockError(String(productId), stock);
+  if (!inCart && Number(row.line_count) >= MAX_CART_LINES) {
     throw new BadUserInputError({ cart: `holds at most ${MAX_CART_LINES} different products` });
   }
+}
+
+interface LineCheckRow {
+  stock: number;
+  active: number | boolean;
+  line_count: number | string;
+  in_cart: number | null;
 }
