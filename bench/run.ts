@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   const loadAtStart = loadavg();
   console.log(`bench: load average ${loadAtStart.join(" ")}; pinning ${PINNING ? "server on core 0, load on core 1" : "off"}`);
   await freshDependencies();
-  const serverEnv = {
+  const serverEnv: Record<string, string> = {
     NODE_ENV: "production",
     HOST: "127.0.0.1",
     DATABASE_URL: `${settings.mysqlRoot}/${settings.database}`,
@@ -87,8 +87,10 @@ async function main(): Promise<void> {
     ...Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith("BENCH_APP_")).map(([k, v]) => [k.slice(10), v!])),
   };
   // The flood that just fills the API's hash queue: every login is admitted, none is refused.
+  // The API's default hash concurrency follows the cores it may use, which is one when it is pinned.
   const { hashConcurrency, hashQueue } = loadConfig(serverEnv).limits;
-  settings.floodConnections ??= hashConcurrency + hashQueue;
+  const serverConcurrency = serverEnv.PASSWORD_HASH_CONCURRENCY ? hashConcurrency : PINNING ? 1 : hashConcurrency;
+  settings.floodConnections ??= serverConcurrency + hashQueue;
   // --expose-gc only makes gc() callable (by the memory check); it changes nothing else.
   const nodeArgs = ["--expose-gc", ...(settings.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${settings.cpuProfDir}`] : [])];
   const app = await startServerProcess("api", "src/index.js", serverEnv, "/readyz", nodeArgs);

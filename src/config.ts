@@ -41,7 +41,7 @@ const envSchema = z.object({
   // and every login waits longer. The default is the cores this process may use, at most 4.
   PASSWORD_HASH_CONCURRENCY: int(Math.max(1, Math.min(4, availableParallelism())), 1),
   PASSWORD_HASH_QUEUE: int(32, 0),
-  PASSWORD_HASH_NICE: int(19, 0).pipe(z.number().max(19)),
+  PASSWORD_HASH_NICE: int(10, 0).pipe(z.number().max(19)),
   SHUTDOWN_GRACE_S: int(10, 0),
   DEPENDENCY_TIMEOUT_MS: int(1500, 100),
 });

@@ -34,7 +34,8 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
   try {
     await migrate(orm, config);
     sessions = await SessionBackend.create(config);
-    hasher = new PasswordHasher(config.limits.hashConcurrency, config.limits.hashQueue, config.limits.hashNice);
+    // A login still waiting when the dependency timeout has passed is refused rather than hashed late.
+    hasher = new PasswordHasher(config.limits.hashConcurrency, config.limits.hashQueue, config.limits.hashNice, config.dependencyTimeoutMs);
     await bootstrapAdmin(orm.em.fork(), config, hasher, log);
     const limits = LoginLimits.create(config, sessions.redis);
     const services: Services = { config, orm, sessions, hasher, limits, log };

@@ -51,8 +51,8 @@ describe("loadConfig", () => {
     );
   });
 
-  it("runs password hashes at nice 19 unless PASSWORD_HASH_NICE (0..19) says otherwise", () => {
-    assert.equal(loadConfig({}).limits.hashNice, 19);
+  it("runs password hashes at nice 10 unless PASSWORD_HASH_NICE (0..19) says otherwise", () => {
+    assert.equal(loadConfig({}).limits.hashNice, 10);
     assert.equal(loadConfig({ PASSWORD_HASH_NICE: "0" }).limits.hashNice, 0);
     assert.match(refusal({ PASSWORD_HASH_NICE: "20" }), /PASSWORD_HASH_NICE/);
   });

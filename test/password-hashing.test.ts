@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
+import { PasswordHasher } from "../src/auth/password-hasher";
 import { codes } from "./helpers/client";
 import { login, me, registerUser } from "./helpers/factories";
 import { startTestServer, type TestServer } from "./helpers/server";
@@ -40,5 +41,21 @@ describe("password hashing under a login flood", () => {
   it("hashes on worker threads at the configured lower priority (Linux)", async () => {
     await registerUser(server.client());
     if (process.platform === "linux") assert.ok(threadNiceValues().includes(19), `threads: ${threadNiceValues()}`);
+  });
+});
+
+describe("PasswordHasher", () => {
+  it("refuses a hash that waited longer than its limit instead of running it late", async () => {
+    // One hash at a time, and a wait limit far below one hash's time (tens of milliseconds).
+    const hasher = new PasswordHasher(1, 10, 0, 1);
+    try {
+      const stored = await hasher.hash("correct horse battery staple");
+      const first = hasher.verify(stored, "correct horse battery staple");
+      const late = hasher.verify(stored, "correct horse battery staple");
+      assert.equal(await first, true);
+      await assert.rejects(late, (err: { extensions?: { code?: string } }) => err.extensions?.code === "SERVICE_UNAVAILABLE");
+    } finally {
+      await hasher.close();
+    }
   });
 });

@@ -16,14 +16,20 @@ const busy = () => new ServiceUnavailableError("The server is busy verifying pas
  */
 export class PasswordHasher {
   private running = 0;
-  private readonly waiting: Array<() => void> = [];
+  private readonly waiting: Array<{ since: number; admit: () => void; refuse: (err: Error) => void }> = [];
   private dummyHash?: Promise<string>;
   private readonly pool: HashPool;
 
+  /**
+   * @param maxWaitMs how long a login may wait for a hash. One that waited longer is refused instead of
+   *   hashed: its request has been answered by the request deadline already, and hashing for nobody
+   *   would make every login behind it late too (a queue that never catches up).
+   */
   constructor(
     private readonly concurrency: number,
     private readonly maxWaiting: number,
     nice = 0,
+    private readonly maxWaitMs = Infinity,
   ) {
     this.pool = new HashPool(concurrency, nice);
   }
@@ -61,19 +67,24 @@ export class PasswordHasher {
 
   private async limited<T>(work: () => Promise<T>): Promise<T> {
     if (this.running >= this.concurrency) {
-      if (this.waiting.length >= this.maxWaiting) {
-        throw busy();
-      }
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      this.dropExpired();
+      if (this.waiting.length >= this.maxWaiting) throw busy();
+      await new Promise<void>((admit, refuse) => this.waiting.push({ since: performance.now(), admit, refuse }));
     } else {
       this.running++;
     }
     try {
       return await work();
     } finally {
+      this.dropExpired();
       const next = this.waiting.shift();
-      if (next) next(); // hand the slot over directly
+      if (next) next.admit(); // hand the slot over directly
       else this.running--;
     }
+  }
+
+  private dropExpired(): void {
+    const now = performance.now();
+    while (this.waiting.length && now - this.waiting[0].since > this.maxWaitMs) this.waiting.shift()!.refuse(busy());
   }
 }
