@@ -5,7 +5,7 @@ import { loadConfig } from "../src/config";
 import { queryLimits } from "../src/limits/query-limits";
 import { buildApiSchema } from "../src/schema";
 import { codes } from "./helpers/client";
-import { STRONG_PASSWORD, registerUser, uniqueEmail } from "./helpers/factories";
+import { registerUser } from "./helpers/factories";
 import { startTestServer, type TestServer } from "./helpers/server";
 
 const PRODUCT = "id sku name description priceCents stock active";

@@ -3,20 +3,14 @@ import type { Context } from "../context";
 import { User } from "../entities/user.entity";
 import { assertValid, BadUserInputError, UnauthenticatedError } from "../errors";
 import { passwordProblem } from "./password-policy";
-import { emailProblem, fieldErrors, nameProblem } from "./validation";
+import { assertValidNewAccount, fieldErrors } from "./validation";
 
 const INVALID_CREDENTIALS = "Invalid email or password.";
 
 /** Creates a USER and logs the visitor in as them. */
 export async function register(ctx: Context, input: { email: string; name: string; password: string }): Promise<User> {
   await ctx.services.limits.countAttempt(ctx.ip);
-  assertValid(
-    fieldErrors({
-      email: emailProblem(input.email),
-      name: nameProblem(input.name),
-      password: passwordProblem(input.password, input),
-    }),
-  );
+  assertValidNewAccount(input);
   const passwordHash = await ctx.services.hasher.hash(input.password);
   const user = await ctx.em.getRepository(User).add({ email: input.email, name: input.name.trim(), passwordHash });
   await startSession(ctx, user, false);

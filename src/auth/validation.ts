@@ -1,4 +1,5 @@
-import type { FieldErrors } from "../errors";
+import { assertValid, type FieldErrors } from "../errors";
+import { passwordProblem } from "./password-policy";
 
 // Deliberately simple: one @, no spaces, a dot in the domain. Deliverability is the mail server's call.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -20,4 +21,15 @@ export function fieldErrors(checks: Record<string, string | null | undefined>): 
   const errors: FieldErrors = {};
   for (const [field, problem] of Object.entries(checks)) if (problem) errors[field] = problem;
   return errors;
+}
+
+/** The checks every new account passes, whoever creates it (register, or an ADMIN's createUser). */
+export function assertValidNewAccount(input: { email: string; name: string; password: string }): void {
+  assertValid(
+    fieldErrors({
+      email: emailProblem(input.email),
+      name: nameProblem(input.name),
+      password: passwordProblem(input.password, input),
+    }),
+  );
 }

@@ -1,6 +1,5 @@
 import type { FieldErrors } from "../errors";
 import { fieldErrors } from "../auth/validation";
-import { MAX_CART_LINES, MAX_LINE_QUANTITY } from "../cart/cart-limits";
 
 /**
  * 4,000.00. Totals are GraphQL Ints (32-bit): with at most MAX_CART_LINES lines of MAX_LINE_QUANTITY

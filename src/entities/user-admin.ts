@@ -1,6 +1,5 @@
 import { requireUser } from "../auth/account";
-import { passwordProblem } from "../auth/password-policy";
-import { emailProblem, fieldErrors, nameProblem } from "../auth/validation";
+import { assertValidNewAccount, emailProblem, fieldErrors, nameProblem } from "../auth/validation";
 import type { Context } from "../context";
 import { lockingTransaction } from "../db/locking-transaction";
 import { assertValid, BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from "../errors";
@@ -59,13 +58,7 @@ export async function createUser(
   ctx: Context,
   input: { email: string; name: string; password: string; role?: Role | null },
 ): Promise<User> {
-  assertValid(
-    fieldErrors({
-      email: emailProblem(input.email),
-      name: nameProblem(input.name),
-      password: passwordProblem(input.password, input),
-    }),
-  );
+  assertValidNewAccount(input);
   const passwordHash = await ctx.services.hasher.hash(input.password);
   const role = input.role ?? Role.USER;
   return ctx.em.getRepository(User).add({ email: input.email, name: input.name.trim(), passwordHash, role });

@@ -51,7 +51,6 @@ async function seedCatalog() {
 
 const card = (page: Page, name: string) => page.locator("li.product").filter({ has: page.getByRole("heading", { name, exact: true }) });
 const cartCount = (page: Page) => page.getByTestId("cart-count");
-const cartLine = (page: Page, name: string) => page.locator(".lines li").filter({ hasText: name });
 
 describe("the example app in a browser, on its own origin", () => {
   it("browses, fills a guest cart, registers keeping it, checks out, logs out and back in", async () => {
