@@ -3,23 +3,14 @@ import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { STRONG_PASSWORD, USER_FIELDS, uniqueEmail } from "./helpers/factories";
 import { listeningPort, logLines, spawnServer, type ServerProcess } from "./helpers/process";
-import { REDIS_URL, TEST_SECRET, freshDependencies } from "./helpers/server";
+import { TEST_SECRET, processEnv } from "./helpers/server";
 
 let server: ServerProcess;
 let url: string;
 before(async () => {
-  const { databaseUrl, redisPrefix } = await freshDependencies("logs");
-  server = spawnServer({
-    NODE_ENV: "production",
-    HOST: "127.0.0.1",
-    PORT: "0",
-    DATABASE_URL: databaseUrl,
-    REDIS_URL,
-    REDIS_KEY_PREFIX: redisPrefix,
-    SESSION_SECRET: TEST_SECRET,
-    TRUST_PROXY: "loopback",
-    LOG_LEVEL: "trace",
-  });
+  server = spawnServer(
+    await processEnv("logs", { NODE_ENV: "production", HOST: "127.0.0.1", PORT: "0", TRUST_PROXY: "loopback", LOG_LEVEL: "trace" }),
+  );
   url = `http://127.0.0.1:${await listeningPort(server)}/graphql`;
 });
 after(async () => {

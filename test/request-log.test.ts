@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { login, registerUser } from "./helpers/factories";
 import { startInstance, type Instance } from "./helpers/instances";
-import { REDIS_URL, TEST_SECRET, freshDependencies } from "./helpers/server";
+import { processEnv } from "./helpers/server";
 
 const waitForLine = async (instance: Instance, match: (entry: Record<string, any>) => boolean) => {
   for (let i = 0; i < 50; i++) {
@@ -16,8 +16,7 @@ const waitForLine = async (instance: Instance, match: (entry: Record<string, any
 describe("request log", () => {
   let server: Instance;
   before(async () => {
-    const { databaseUrl, redisPrefix } = await freshDependencies("request_log");
-    server = await startInstance({ DATABASE_URL: databaseUrl, REDIS_URL, REDIS_KEY_PREFIX: redisPrefix, SESSION_SECRET: TEST_SECRET, PASSWORD_HASH_CONCURRENCY: "1", PASSWORD_HASH_QUEUE: "0" });
+    server = await startInstance(await processEnv("request_log", { PASSWORD_HASH_CONCURRENCY: "1", PASSWORD_HASH_QUEUE: "0" }));
   });
   after(() => server?.stop());
 

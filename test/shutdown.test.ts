@@ -5,21 +5,12 @@ import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { STRONG_PASSWORD, uniqueEmail } from "./helpers/factories";
 import { listeningPort, spawnServer } from "./helpers/process";
-import { REDIS_URL, TEST_SECRET, freshDependencies } from "./helpers/server";
+import { processEnv } from "./helpers/server";
 
 async function productionServer(name: string, graceS: number) {
-  const { databaseUrl, redisPrefix } = await freshDependencies(name);
-  const server = spawnServer({
-    NODE_ENV: "production",
-    HOST: "127.0.0.1",
-    PORT: "0",
-    DATABASE_URL: databaseUrl,
-    REDIS_URL,
-    REDIS_KEY_PREFIX: redisPrefix,
-    SESSION_SECRET: TEST_SECRET,
-    SHUTDOWN_GRACE_S: String(graceS),
-    LOG_LEVEL: "info",
-  });
+  const server = spawnServer(
+    await processEnv(name, { NODE_ENV: "production", HOST: "127.0.0.1", PORT: "0", SHUTDOWN_GRACE_S: String(graceS), LOG_LEVEL: "info" }),
+  );
   return { server, port: await listeningPort(server) };
 }
 

@@ -84,3 +84,9 @@ export async function startEmbeddedServer(env: Record<string, string> = {}): Pro
     },
   };
 }
+
+/** The environment of a server process of its own (spawned) on fresh dependencies named `name`. */
+export async function processEnv(name: string, env: Record<string, string> = {}): Promise<Record<string, string>> {
+  const { databaseUrl, redisPrefix } = await freshDependencies(name);
+  return { DATABASE_URL: databaseUrl, REDIS_URL, REDIS_KEY_PREFIX: redisPrefix, SESSION_SECRET: TEST_SECRET, ...env };
+}
