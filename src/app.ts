@@ -4,7 +4,7 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import cors from "cors";
-import express from "express";
+import express, { type Request, type Response } from "express";
 import { buildContext, type Context } from "./context";
 import { ServiceUnavailableError } from "./errors";
 import { isDependencyDown } from "./http/dependency-errors";
@@ -12,6 +12,7 @@ import { errorHandler, notFoundHandler } from "./http/error-handler";
 import { makeFormatError } from "./http/format-error";
 import { healthRouter } from "./http/health";
 import { playgroundRouter } from "./http/playground";
+import { PreparedOperations } from "./http/prepared-operations";
 import { requestDeadline } from "./http/request-deadline";
 import { graphqlRequestLogging, linkResponse, requestLogger } from "./http/request-log";
 import { securityHeaders } from "./http/security-headers";
@@ -37,16 +38,33 @@ export async function createApp(services: Services, httpServer: Server): Promise
   app.use(securityHeaders(config));
   app.use(healthRouter(services));
 
+  const schema = await buildApiSchema();
+  const formatError = makeFormatError({ exposeInternals: config.env === "development", hideSuggestions: config.isProduction });
+  const includeStacktrace = config.env === "development";
+  // Compact JSON: Apollo's default indents every response, which costs time and bytes on every request.
+  const stringifyResult = (result: unknown) => JSON.stringify(result);
+  const context = async (req: Request, res: Response): Promise<Context> => {
+    try {
+      const ctx = await buildContext(services, req, res);
+      linkResponse(ctx, res);
+      return ctx;
+    } catch (err) {
+      if (isDependencyDown(err)) throw new ServiceUnavailableError();
+      req.log.error({ err }, "could not build the request context");
+      throw err;
+    }
+  };
+  const prepared = new PreparedOperations({ schema, context, formatError, includeStacktrace, stringifyResult, maxDocuments: config.preparedDocuments });
+
   const apollo = new ApolloServer<Context>({
-    schema: await buildApiSchema(),
-    formatError: makeFormatError({ exposeInternals: config.env === "development", hideSuggestions: config.isProduction }),
-    includeStacktraceInErrorResponses: config.env === "development",
+    schema,
+    formatError,
+    includeStacktraceInErrorResponses: includeStacktrace,
     introspection: !config.isProduction,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     ...queryLimits(config),
-    // Compact JSON: Apollo's default indents every response, which costs time and bytes on every request.
-    stringifyResult: (result) => JSON.stringify(result),
+    stringifyResult,
     // index.ts owns the signals, so that MySQL and Redis are closed too before the process exits.
     stopOnTerminationSignals: false,
     plugins: [
@@ -55,6 +73,7 @@ export async function createApp(services: Services, httpServer: Server): Promise
       ApolloServerPluginLandingPageDisabled(),
       serviceUnavailableStatus,
       graphqlRequestLogging,
+      prepared.plugin,
     ],
   });
   await apollo.start();
@@ -70,19 +89,9 @@ export async function createApp(services: Services, httpServer: Server): Promise
     requestDeadline(config.dependencyTimeoutMs + 300),
     express.json({ limit: config.limits.maxBodyBytes }),
     ...sessionMiddleware(config, services.sessions, (msg) => log.warn(msg)),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        try {
-          const ctx = await buildContext(services, req, res);
-          linkResponse(ctx, res);
-          return ctx;
-        } catch (err) {
-          if (isDependencyDown(err)) throw new ServiceUnavailableError();
-          req.log.error({ err }, "could not build the request context");
-          throw err;
-        }
-      },
-    }),
+    // A document Apollo has already validated runs straight away (see prepared-operations.ts).
+    ...(config.preparedDocuments > 0 ? [prepared.middleware] : []),
+    expressMiddleware(apollo, { context: ({ req, res }) => context(req, res) }),
   );
   app.use(notFoundHandler);
   app.use(errorHandler(log));

@@ -37,6 +37,8 @@ const envSchema = z.object({
   GRAPHQL_MAX_TOKENS: int(2000, 1),
   GRAPHQL_MAX_COST: int(5000, 1),
   GRAPHQL_MAX_BODY_BYTES: int(65536, 1024),
+  // Documents Apollo has validated that later requests run without its pipeline; 0 turns that off.
+  GRAPHQL_PREPARED_DOCUMENTS: int(1000, 0),
   // Hashes beyond the number of cores only take turns: no more throughput, more memory (19 MiB each),
   // and every login waits longer. The default is the cores this process may use, at most 4.
   PASSWORD_HASH_CONCURRENCY: int(Math.max(1, Math.min(4, availableParallelism())), 1),
@@ -82,6 +84,8 @@ export interface Config {
     hashQueue: number;
     hashNice: number;
   };
+  /** How many validated documents are kept to run without Apollo's pipeline (0: every request goes through it). */
+  preparedDocuments: number;
   shutdownGraceS: number;
   dependencyTimeoutMs: number;
 }
@@ -162,6 +166,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       hashQueue: e.PASSWORD_HASH_QUEUE,
       hashNice: e.PASSWORD_HASH_NICE,
     },
+    preparedDocuments: e.GRAPHQL_PREPARED_DOCUMENTS,
     shutdownGraceS: e.SHUTDOWN_GRACE_S,
     dependencyTimeoutMs: e.DEPENDENCY_TIMEOUT_MS,
   };

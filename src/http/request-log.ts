@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { RequestHandler, Response } from "express";
+import type { GraphQLError, GraphQLFormattedError } from "graphql";
 import type { Logger } from "pino";
 import type { Context } from "../context";
 import { deferredLogger } from "./deferred-logger";
@@ -9,6 +10,8 @@ import { classifyError } from "./format-error";
 interface GraphQLOutcome {
   operationName?: string;
   errorCodes?: string[];
+  /** Served from a document Apollo had already validated, without its pipeline (prepared-operations.ts). */
+  prepared?: true;
 }
 
 // A symbol property rather than a WeakMap: Apollo hands plugins a shallow copy of the context.
@@ -69,26 +72,42 @@ export function requestLogger(log: Logger): RequestHandler {
   };
 }
 
+/** Logs the errors a GraphQL request met that are not the contract's: bugs, and backing services down. */
+export function logGraphQLErrors(log: Logger, errors: readonly GraphQLError[]): void {
+  for (const error of errors) {
+    const kind = classifyError(error, error);
+    if (kind === "unknown") log.error({ err: error.originalError ?? error, path: error.path }, "unexpected error");
+    if (kind === "dependency") log.warn({ err: error.originalError ?? error, path: error.path }, "dependency unavailable");
+  }
+}
+
+/** Keeps a GraphQL request's operation name and error codes for its log line. */
+export function recordGraphQLOutcome(
+  res: Response,
+  operationName: string | undefined,
+  errors: readonly GraphQLFormattedError[] = [],
+  prepared = false,
+): void {
+  res.locals.graphql = {
+    operationName,
+    errorCodes: errors.length ? errors.map((e) => String(e.extensions?.code)) : undefined,
+    prepared: prepared || undefined,
+  } satisfies GraphQLOutcome;
+}
+
 /** Records each GraphQL request's outcome for its log line, and logs unexpected errors with the request id. */
 export const graphqlRequestLogging: ApolloServerPlugin<Context> = {
   async requestDidStart() {
     return {
       async didEncounterErrors({ contextValue, errors }) {
-        for (const error of errors) {
-          const kind = classifyError(error, error);
-          if (kind === "unknown") contextValue.log.error({ err: error.originalError ?? error, path: error.path }, "unexpected error");
-          if (kind === "dependency") contextValue.log.warn({ err: error.originalError ?? error, path: error.path }, "dependency unavailable");
-        }
+        logGraphQLErrors(contextValue.log, errors);
       },
       async willSendResponse({ contextValue, operationName, request, response }) {
         const res = (contextValue as WithResponse)[RESPONSE];
         if (!res) return;
-        const errors = response.body.kind === "single" ? (response.body.singleResult.errors ?? []) : [];
-        res.locals.graphql = {
-          // The document's name for the operation, or the one asked for when the document was not valid.
-          operationName: operationName ?? request.operationName ?? undefined,
-          errorCodes: errors.length ? errors.map((e) => String(e.extensions?.code)) : undefined,
-        } satisfies GraphQLOutcome;
+        // The document's name for the operation, or the one asked for when the document was not valid.
+        const errors = response.body.kind === "single" ? response.body.singleResult.errors : undefined;
+        recordGraphQLOutcome(res, operationName ?? request.operationName ?? undefined, errors);
       },
     };
   },

@@ -1,0 +1,172 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+import { execute, GraphQLError, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
+import Negotiator from "negotiator";
+import type { Context } from "../context";
+import { logGraphQLErrors, recordGraphQLOutcome } from "./request-log";
+import { isServiceUnavailable } from "./status-plugin";
+
+type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+
+export interface PreparedOperationsOptions {
+  schema: GraphQLSchema;
+  /** Builds the request's context, exactly as for Apollo Server. */
+  context(req: Request, res: Response): Promise<Context>;
+  formatError: FormatError;
+  includeStacktrace: boolean;
+  stringifyResult(result: unknown): string;
+  /** How many distinct documents are remembered (oldest forgotten first). */
+  maxDocuments: number;
+}
+
+interface Prepared {
+  document: DocumentNode;
+  /** The operation names (null: none given) Apollo resolved this document with. */
+  operationNames: Set<string | null>;
+}
+
+/**
+ * Serves a GraphQL request whose document Apollo Server has already parsed, validated (with the query limits,
+ * and without introspection in production) and resolved to an operation, by executing that same document
+ * straight away: Apollo's per-request pipeline (header map, negotiation, hashing, document cache, plugin
+ * hooks, a dozen awaits) cost more CPU than the rest of a cheap request together (see docs/performance.md).
+ * Clients send the same few documents over and over, so after its first request an operation runs here.
+ *
+ * What it answers is what Apollo would: the same execute call, the same error formatting and masking (the
+ * API's formatError), the same status rules and content negotiation, the same log line. Anything it does not
+ * handle goes on to Apollo untouched: GET, batches, persisted-query extensions, a document not seen yet,
+ * an operation name not resolved yet, variables that do not coerce (nothing has run yet; Apollo answers its
+ * own 400), an Accept header that takes neither JSON type, and every request once the server is stopping.
+ */
+export class PreparedOperations {
+  private readonly documents = new Map<string, Prepared>();
+  private readonly contentTypes = new Map<string, string | null>();
+  private serving = true;
+
+  constructor(private readonly options: PreparedOperationsOptions) {}
+
+  /** The Apollo plugin that remembers every document Apollo resolved to an operation. */
+  readonly plugin: ApolloServerPlugin<Context> = {
+    serverWillStart: async () => ({
+      serverWillStop: async () => {
+        this.serving = false;
+      },
+    }),
+    requestDidStart: async () => ({
+      didResolveOperation: async ({ request, document }) => {
+        if (request.http?.method === "POST" && typeof request.query === "string") this.remember(request.query, document, request.operationName ?? null);
+      },
+    }),
+  };
+
+  /** The Express handler to mount right before Apollo's, after the body parser and the session. */
+  readonly middleware: RequestHandler = (req, res, next) => {
+    const prepared = this.serving ? this.match(req) : undefined;
+    const contentType = prepared && this.contentType(req.headers.accept);
+    if (!prepared || !contentType) return next();
+    this.serve(req, res, next, prepared, contentType).catch(next);
+  };
+
+  private remember(query: string, document: DocumentNode, operationName: string | null): void {
+    const known = this.documents.get(query);
+    if (known) {
+      known.operationNames.add(operationName);
+      return;
+    }
+    if (this.documents.size >= this.options.maxDocuments) this.documents.delete(this.documents.keys().next().value!);
+    this.documents.set(query, { document, operationNames: new Set([operationName]) });
+  }
+
+  private match(req: Request): DocumentNode | undefined {
+    const body: unknown = req.body;
+    if (req.method !== "POST" || typeof body !== "object" || body === null || Array.isArray(body)) return undefined;
+    const { query, operationName, variables, extensions } = body as Record<string, unknown>;
+    if (typeof query !== "string" || extensions !== undefined) return undefined;
+    if (operationName !== undefined && operationName !== null && typeof operationName !== "string") return undefined;
+    if (variables !== undefined && variables !== null && (typeof variables !== "object" || Array.isArray(variables))) return undefined;
+    const prepared = this.documents.get(query);
+    return prepared?.operationNames.has(operationName ?? null) ? prepared.document : undefined;
+  }
+
+  /** Apollo's choice of response type for an Accept header (null: it takes neither JSON type), remembered. */
+  private contentType(accept: string | undefined): string | null {
+    if (!accept) return JSON_TYPE;
+    let type = this.contentTypes.get(accept);
+    if (type === undefined) {
+      type = new Negotiator({ headers: { accept } }).mediaType([JSON_TYPE, GRAPHQL_RESPONSE_TYPE]) ?? null;
+      if (this.contentTypes.size < 64) this.contentTypes.set(accept, type);
+    }
+    return type;
+  }
+
+  private async serve(req: Request, res: Response, next: NextFunction, document: DocumentNode, contentType: string): Promise<void> {
+    const { schema, context } = this.options;
+    const body = req.body as { operationName?: string | null; variables?: Record<string, unknown> | null };
+    let contextValue: Context;
+    try {
+      contextValue = await context(req, res);
+    } catch (err) {
+      const { formatted, status } = this.formatErrors([ensureGraphQLError(err, "Context creation failed: ")]);
+      return this.send(res, contentType, status ?? 500, { errors: formatted });
+    }
+    const result = await execute({ schema, document, contextValue, variableValues: body.variables, operationName: body.operationName });
+    // Variables that do not coerce stop execution before any resolver: Apollo answers those with its 400.
+    if (result.data === undefined) return next();
+    const operationName = operationNameOf(document, body.operationName);
+    if (!result.errors?.length) {
+      recordGraphQLOutcome(res, operationName, [], true);
+      return this.send(res, contentType, 200, { data: result.data });
+    }
+    logGraphQLErrors(contextValue.log, result.errors);
+    const { formatted, status } = this.formatErrors(result.errors);
+    recordGraphQLOutcome(res, operationName, formatted, true);
+    this.send(res, contentType, isServiceUnavailable(formatted) ? 503 : (status ?? 200), { errors: formatted, data: result.data });
+  }
+
+  /**
+   * Apollo's error normalization: every error gets a code (INTERNAL_SERVER_ERROR if it has none), an
+   * `extensions.http` status is taken off the error and applied to the response, then formatError runs;
+   * should it throw, the error is masked.
+   */
+  private formatErrors(errors: readonly GraphQLError[]): { formatted: GraphQLFormattedError[]; status?: number } {
+    let status: number | undefined;
+    const enrich = (error: unknown): GraphQLFormattedError => {
+      const graphqlError = ensureGraphQLError(error);
+      const { http, ...extensions }: Record<string, unknown> = { ...graphqlError.extensions, code: graphqlError.extensions.code ?? "INTERNAL_SERVER_ERROR" };
+      const httpStatus = (http as { status?: unknown } | undefined)?.status;
+      if (typeof httpStatus === "number") status = httpStatus;
+      if (this.options.includeStacktrace) extensions.stacktrace = graphqlError.stack?.split("\n");
+      return { ...graphqlError.toJSON(), extensions };
+    };
+    const formatted = errors.map((error) => {
+      try {
+        return this.options.formatError(enrich(error), error);
+      } catch (formattingError) {
+        if (this.options.includeStacktrace) return enrich(formattingError);
+        return { message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } };
+      }
+    });
+    return { formatted, status };
+  }
+
+  private send(res: Response, contentType: string, status: number, result: { errors?: GraphQLFormattedError[]; data?: unknown }): void {
+    res.status(status).setHeader("content-type", contentType);
+    res.send(this.options.stringifyResult(result));
+  }
+}
+
+// Apollo Server's media types, in its order of preference.
+const JSON_TYPE = "application/json; charset=utf-8";
+const GRAPHQL_RESPONSE_TYPE = "application/graphql-response+json; charset=utf-8";
+
+/** Apollo's: anything thrown becomes a GraphQLError, keeping the original. */
+function ensureGraphQLError(value: unknown, prefix = ""): GraphQLError {
+  const error = value instanceof Error ? value : new GraphQLError(`Unexpected error value: ${String(value)}`);
+  return error instanceof GraphQLError ? error : new GraphQLError(prefix + error.message, { originalError: error });
+}
+
+function operationNameOf(document: DocumentNode, requested: string | null | undefined): string | undefined {
+  if (requested) return requested;
+  const operation = document.definitions.find((d) => d.kind === "OperationDefinition");
+  return operation?.kind === "OperationDefinition" ? operation.name?.value : undefined;
+}
