@@ -55,9 +55,8 @@ export function requestLogger(log: Logger): RequestHandler {
     req.log = deferredLogger(() => log.child({ req: reqFields() }));
 
     const started = performance.now();
-    const done = () => {
-      res.off("finish", done);
-      res.off("close", done);
+    // 'close' comes once per response, after 'finish' when it was sent in full, alone when it was cut off.
+    res.once("close", () => {
       const status = res.statusCode;
       // A dependency outage is expected to be reported by /readyz; a 500 is a bug.
       const level = status >= 500 && status !== 503 ? "error" : status >= 400 ? "warn" : "info";
@@ -65,9 +64,7 @@ export function requestLogger(log: Logger): RequestHandler {
       const message = !res.writableFinished ? "request aborted" : status >= 500 ? "request failed" : "request completed";
       const graphql = (res as Response).locals?.graphql as GraphQLOutcome | undefined;
       log[level]({ req: reqFields(), res: { statusCode: status }, responseTime: Math.round(performance.now() - started), graphql }, message);
-    };
-    res.on("finish", done);
-    res.on("close", done);
+    });
     next();
   };
 }

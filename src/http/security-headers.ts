@@ -1,4 +1,4 @@
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import helmet from "helmet";
 import type { Config } from "../config";
 
@@ -8,6 +8,14 @@ import type { Config } from "../config";
  * allowed because editor components set them; inline scripts do not.
  */
 export function securityHeaders(config: Config): RequestHandler {
+  const headers = headersOf(helmetFor(config));
+  return (_req, res, next) => {
+    for (const [name, value] of headers) res.setHeader(name, value);
+    next();
+  };
+}
+
+function helmetFor(config: Config): RequestHandler {
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -32,4 +40,24 @@ export function securityHeaders(config: Config): RequestHandler {
     strictTransportSecurity: config.isProduction ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     frameguard: { action: "deny" },
   });
+}
+
+/**
+ * The headers a helmet middleware sets, read once at start. Every directive here is a constant (no nonce,
+ * nothing taken from the request), so they are the same on every response; setting them from a list
+ * costs a fraction of running helmet's fifteen middlewares on every request.
+ */
+function headersOf(middleware: RequestHandler): Array<[string, string]> {
+  const headers: Array<[string, string]> = [];
+  let done = false;
+  const res = {
+    setHeader: (name: string, value: unknown) => headers.push([name, String(value)]),
+    removeHeader: () => undefined, // X-Powered-By, which the app disables anyway
+  };
+  void middleware({ headers: {} } as Request, res as unknown as Response, (err?: unknown) => {
+    if (err) throw err;
+    done = true;
+  });
+  if (!done) throw new Error("helmet did not finish synchronously: its headers cannot be computed once");
+  return headers;
 }
