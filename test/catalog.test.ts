@@ -213,6 +213,18 @@ describe("products", () => {
     assert.ok(pages >= 3, `${pages} pages`);
   });
 
+  it("answers the page after the last row with no edges and the total count", async () => {
+    const word = uniqueWord();
+    await createProduct(admin, { name: `Last ${word} 1` });
+    await createProduct(admin, { name: `Last ${word} 2` });
+    const all = await page(server.client(), { first: 2, search: word });
+    assert.equal(all.pageInfo.hasNextPage, false);
+    const beyond = await page(server.client(), { first: 2, after: all.pageInfo.endCursor, search: word });
+    assert.deepEqual(beyond.edges, []);
+    assert.deepEqual(beyond.pageInfo, { hasNextPage: false, endCursor: null });
+    assert.equal(beyond.totalCount, 2);
+  });
+
   it("answers first: 0 with no edges and the total count", async () => {
     const word = uniqueWord();
     await createProduct(admin, { name: `Counted ${word}` });

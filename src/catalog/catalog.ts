@@ -1,12 +1,12 @@
-import { UniqueConstraintViolationException, type FilterQuery } from "@mikro-orm/core";
+import { UniqueConstraintViolationException } from "@mikro-orm/core";
 import type { Context } from "../context";
 import { Product } from "../entities/product.entity";
 import { parseId } from "../entities/ids";
-import { paginate, type PageArgs } from "../entities/pagination";
+import type { PageArgs } from "../entities/pagination";
 import { Role } from "../entities/role";
-import { substringMatch } from "../entities/search";
 import { assertValid, BadUserInputError, ConflictError, NotFoundError } from "../errors";
 import type { Connection } from "../resolvers/connection.type";
+import { productPage } from "./product-page";
 import { normalizeSku, productProblems, type ProductFields } from "./product-rules";
 
 export type ProductChanges = { [K in Exclude<keyof ProductFields, "sku">]?: ProductFields[K] | null };
@@ -58,9 +58,5 @@ export async function visibleProduct(ctx: Context, id: string): Promise<Product 
 export function listProducts(ctx: Context, args: PageArgs & { search?: string | null }): Promise<Connection<Product>> {
   const { search } = args;
   if (search && search.length > MAX_SEARCH) throw new BadUserInputError({ search: `must be at most ${MAX_SEARCH} characters` });
-  const visible: FilterQuery<Product> = isAdmin(ctx) ? {} : { active: true };
-  // Plain rows: the page is only read and answered, never changed.
-  const where = search ? { $and: [visible, substringMatch<Product>(["name", "sku"], search)] } : visible;
-  return paginate(ctx.em, Product, where, args, "asc", { hydrate: false });
+  return productPage(ctx.em, { activeOnly: !isAdmin(ctx), search }, args);
 }
-

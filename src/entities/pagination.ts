@@ -1,5 +1,4 @@
 import { RawQueryFragment, type EntityManager, type EntityName, type FilterQuery } from "@mikro-orm/core";
-import type { SqlEntityManager } from "@mikro-orm/knex";
 import { BadUserInputError } from "../errors";
 import type { Connection } from "../resolvers/connection.type";
 
@@ -40,8 +39,6 @@ export function likePattern(search: string): string {
 /**
  * Keyset pagination on the integer primary key: stable when rows are inserted between pages (a page
  * never repeats or skips a row), and one indexed range scan per page however deep it is.
- * `hydrate: false` returns plain rows (property names, converted types) instead of managed entities:
- * for read-only listings, where building and registering an entity per row was most of the cost.
  */
 export async function paginate<T extends { id: number }>(
   em: EntityManager,
@@ -49,7 +46,6 @@ export async function paginate<T extends { id: number }>(
   where: FilterQuery<T>,
   args: PageArgs,
   direction: "asc" | "desc" = "asc",
-  { hydrate = true }: { hydrate?: boolean } = {},
 ): Promise<Connection<T>> {
   validatePageArgs(args);
   const afterId = args.after ? decodeCursor(args.after) : undefined;
@@ -59,9 +55,7 @@ export async function paginate<T extends { id: number }>(
   const filter = { $and: [where, keyset] } as FilterQuery<T>;
   const [rows, totalCount] = await RawQueryFragment.run(() =>
     Promise.all([
-      hydrate
-        ? em.find(entity, filter, { orderBy: { id: direction } as never, limit: args.first + 1 })
-        : (em as SqlEntityManager).createQueryBuilder(entity).select("*").where(filter).orderBy({ id: direction } as never).limit(args.first + 1).execute("all", true) as Promise<T[]>,
+      em.find(entity, filter, { orderBy: { id: direction } as never, limit: args.first + 1 }),
       em.count(entity, where),
     ]),
   );

@@ -1,0 +1,64 @@
+import type { EntityManager } from "@mikro-orm/core";
+import type { Product } from "../entities/product.entity";
+import { decodeCursor, encodeCursor, likePattern, validatePageArgs, type PageArgs } from "../entities/pagination";
+import type { Connection } from "../resolvers/connection.type";
+
+export interface ProductFilter {
+  /** Only active products (what everyone but an ADMIN sees). */
+  activeOnly: boolean;
+  /** A case-insensitive substring of the name or SKU, `%` and `_` taken literally. */
+  search?: string | null;
+}
+
+interface ProductRow {
+  id: number;
+  sku: string;
+  name: string;
+  description: string;
+  price_cents: number;
+  stock: number;
+  active: number | boolean;
+  total_count: number | string;
+}
+
+/**
+ * A page of products in one plain SQL statement: the page by keyset on id (one row more than asked, to
+ * know whether another page follows) and the total as a scalar subquery of the same statement, so both
+ * come from one snapshot in one round trip. The listing is the busiest read of a shop; through the
+ * query builder it took two statements and more CPU than the rest of the request. The conditions are
+ * those of paginate() and substringMatch() (entities/), written for both MySQL and SQLite.
+ */
+export async function productPage(em: EntityManager, filter: ProductFilter, args: PageArgs): Promise<Connection<Product>> {
+  validatePageArgs(args);
+  const afterId = args.after ? decodeCursor(args.after) : undefined;
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  if (filter.activeOnly) conditions.push("active = 1");
+  if (filter.search) {
+    const pattern = likePattern(filter.search);
+    conditions.push("(lower(name) like lower(?) escape ? or lower(sku) like lower(?) escape ?)");
+    params.push(pattern, "\\", pattern, "\\");
+  }
+  const where = conditions.length ? conditions.join(" and ") : "1 = 1";
+  const keyset = afterId === undefined ? "" : " and id > ?";
+  const rows: ProductRow[] = await em.getConnection().execute(
+    `select id, sku, name, description, price_cents, stock, active, (select count(*) from products where ${where}) as total_count
+     from products where ${where}${keyset} order by id asc limit ?`,
+    [...params, ...params, ...(afterId === undefined ? [] : [afterId]), args.first + 1],
+    "all",
+  );
+  // No row on this page (past the last one, or nothing matches): the total needs a statement of its own.
+  const totalCount = rows.length
+    ? Number(rows[0].total_count)
+    : Number((await em.getConnection().execute(`select count(*) as n from products where ${where}`, params, "get")).n);
+  const edges = rows.slice(0, args.first).map((row) => ({ cursor: encodeCursor(Number(row.id)), node: toProduct(row) }));
+  return { edges, totalCount, pageInfo: { hasNextPage: rows.length > args.first, endCursor: edges.at(-1)?.cursor ?? null } };
+}
+
+/** A plain object for the GraphQL type: the page is only read and answered, never changed. */
+function toProduct(row: ProductRow): Product {
+  return {
+    id: Number(row.id), sku: row.sku, name: row.name, description: row.description,
+    priceCents: Number(row.price_cents), stock: Number(row.stock), active: Boolean(Number(row.active)),
+  } as Product;
+}
