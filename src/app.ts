@@ -1,7 +1,7 @@
 import type { Server } from "node:http";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import cors from "cors";
 import express, { type Request, type Response } from "express";
@@ -71,6 +71,8 @@ export async function createApp(services: Services, httpServer: Server): Promise
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceS * 1000 }),
       // Apollo's own landing page loads from a CDN; the offline playground (below) replaces it.
       ApolloServerPluginLandingPageDisabled(),
+      // No type sets cache hints, and the plugin wraps every field resolver of the schema to collect them.
+      ApolloServerPluginCacheControlDisabled(),
       serviceUnavailableStatus,
       graphqlRequestLogging,
       prepared.plugin,
