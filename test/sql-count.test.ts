@@ -59,4 +59,25 @@ describe("statements per request do not grow with the number of rows", () => {
     // The user, the page of orders, their count, and the lines of the page joined to their products.
     assert.ok(large.statements.length <= 4, large.statements.join("\n"));
   });
+
+  it("a page of products and its total are one statement, whatever the page size", async () => {
+    for (let i = 0; i < 3; i++) await createProduct(admin, { stock: 10 });
+    const PRODUCTS = `query($first: Int) { products(first: $first) { edges { node { id name } } totalCount } }`;
+    const one = await measure(server.client(), PRODUCTS, { first: 1 });
+    const three = await measure(server.client(), PRODUCTS, { first: 3 });
+    assert.equal(three.data.products.edges.length, 3);
+    assert.deepEqual([one.statements.length, three.statements.length], [1, 1], three.statements.join("\n"));
+  });
+
+  it("adding to a shopper's cart locks and touches the cart in one statement, with no product read before the lock", async () => {
+    const client = await shopperWithCart(1);
+    const product = await createProduct(admin, { stock: 10 });
+    const ADD = `mutation($id: ID!) { addToCart(productId: $id, quantity: 2) { itemCount } }`;
+    const { data, statements } = await measure(client, ADD, { id: product.id });
+    assert.equal(data.addToCart.itemCount, 3);
+    const text = statements.join("\n");
+    assert.equal(statements.filter((s) => /^update `?carts`? set/i.test(s)).length, 1, text);
+    assert.ok(!statements.some((s) => /^select id from carts/i.test(s)), text);
+    assert.ok(!statements.some((s) => /^select id, stock, active from products/i.test(s)), text);
+  });
 });

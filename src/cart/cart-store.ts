@@ -55,17 +55,27 @@ export async function inLockedCart<T>(
 }
 
 /**
- * Locks the owner's cart row (SELECT ... FOR UPDATE on MySQL; SQLite has no row locks and runs one write
- * transaction at a time) and touches its updated_at, which the sweep of abandoned carts goes by. Plain SQL
- * and a reference rather than a loaded entity: every cart write passes here, and loading the row as an
- * entity and flushing its change cost more than the rest of the transaction.
+ * Locks the owner's cart row and touches its updated_at, which the sweep of abandoned carts goes by. On
+ * MySQL one UPDATE does both (it takes the row lock) and hands back the row's id through
+ * LAST_INSERT_ID(id); SQLite has no row locks and runs one write transaction at a time, so a SELECT then
+ * an UPDATE. Plain SQL and a reference rather than a loaded entity: every cart write passes here, and
+ * loading the row as an entity and flushing its change cost more than the rest of the transaction.
  */
 async function lockCart(tem: EntityManager, owner: CartOwner): Promise<Cart | null> {
   const [column, key] = "userId" in owner ? ["user_id", owner.userId] : ["session_key", owner.sessionKey];
-  const forUpdate = tem.getPlatform() instanceof MySqlPlatform ? " for update" : "";
-  const row: { id: number } | undefined = await tem
-    .getConnection()
-    .execute(`select id from carts where ${column} = ?${forUpdate}`, [key], "get", tem.getTransactionContext());
+  const connection = tem.getConnection();
+  const transaction = tem.getTransactionContext();
+  if (tem.getPlatform() instanceof MySqlPlatform) {
+    const result: { insertId: number } = await connection.execute(
+      `update carts set updated_at = ?, id = last_insert_id(id) where ${column} = ?`,
+      [new Date(), key],
+      "run",
+      transaction,
+    );
+    // No row matched: LAST_INSERT_ID(id) was never evaluated and the insert id is 0 (ids start at 1).
+    return result.insertId ? tem.getReference(Cart, Number(result.insertId)) : null;
+  }
+  const row: { id: number } | undefined = await connection.execute(`select id from carts where ${column} = ?`, [key], "get", transaction);
   if (!row) return null;
   await tem.nativeUpdate(Cart, { id: Number(row.id) }, { updatedAt: new Date() });
   return tem.getReference(Cart, Number(row.id));

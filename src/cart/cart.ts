@@ -6,7 +6,7 @@ import { parseId } from "../entities/ids";
 import { BadUserInputError, NotFoundError, OutOfStockError } from "../errors";
 import type { CartView } from "../resolvers/cart.type";
 import { MAX_CART_LINES, MAX_LINE_QUANTITY } from "./cart-limits";
-import { currentOwner, ownerForWriting } from "./cart-owner";
+import { currentOwner, ownerForWriting, type CartOwner } from "./cart-owner";
 import { upsertLine, withLockedCart } from "./cart-store";
 import { loadCart } from "./cart-view";
 
@@ -19,13 +19,10 @@ export function readCart(ctx: Context): Promise<CartView> {
 
 export async function addToCart(ctx: Context, productId: string, quantity: number): Promise<CartView> {
   if (!isQuantity(quantity, 1)) throw new BadUserInputError({ quantity: `must be from 1 to ${MAX_LINE_QUANTITY}` });
-  const product = await findProduct(ctx.em, productId, { activeOnly: true });
-  // Refused before a session is started for it; checked again under the lock below.
-  if (quantity > product.stock) throw new OutOfStockError(String(product.id), product.stock);
-  const owner = await ownerForWriting(ctx);
+  const { owner, id } = await ownerForLineWrite(ctx, productId, quantity);
   await withLockedCart(ctx.em, owner, async (tem, cart) => {
-    await checkLine(tem, cart, product.id, (inCart) => inCart + quantity);
-    await upsertLine(tem, cart, product.id, quantity, "add");
+    await checkLine(tem, cart, id, (inCart) => inCart + quantity);
+    await upsertLine(tem, cart, id, quantity, "add");
   });
   return loadCart(ctx.em.fork(), owner);
 }
@@ -34,12 +31,10 @@ export async function addToCart(ctx: Context, productId: string, quantity: numbe
 export async function setCartQuantity(ctx: Context, productId: string, quantity: number): Promise<CartView> {
   if (!isQuantity(quantity, 0)) throw new BadUserInputError({ quantity: `must be from 0 to ${MAX_LINE_QUANTITY}` });
   if (quantity === 0) return removeFromCart(ctx, productId);
-  const product = await findProduct(ctx.em, productId, { activeOnly: true });
-  if (quantity > product.stock) throw new OutOfStockError(String(product.id), product.stock);
-  const owner = await ownerForWriting(ctx);
+  const { owner, id } = await ownerForLineWrite(ctx, productId, quantity);
   await withLockedCart(ctx.em, owner, async (tem, cart) => {
-    await checkLine(tem, cart, product.id, () => quantity);
-    await upsertLine(tem, cart, product.id, quantity, "set");
+    await checkLine(tem, cart, id, () => quantity);
+    await upsertLine(tem, cart, id, quantity, "set");
   });
   return loadCart(ctx.em.fork(), owner);
 }
@@ -58,6 +53,23 @@ export async function clearCart(ctx: Context): Promise<CartView> {
   const owner = currentOwner(ctx);
   if (owner) await withLockedCart(ctx.em, owner, (tem, cart) => tem.nativeDelete(CartLine, { cart }), { create: false });
   return loadCart(ctx.em.fork(), owner);
+}
+
+/**
+ * Whose cart a line write goes to, and the product's id. A visitor with no session yet is checked against
+ * the product first, so that a refused write starts no session for them; anyone else is checked once, by
+ * checkLine under the cart's lock, which sees the same product and the line as it is.
+ */
+async function ownerForLineWrite(ctx: Context, productId: string, quantity: number): Promise<{ owner: CartOwner; id: number }> {
+  const owner = currentOwner(ctx);
+  if (owner) {
+    const id = parseId(productId);
+    if (id === null) throw new NotFoundError("Product");
+    return { owner, id };
+  }
+  const product = await findProduct(ctx.em, productId, { activeOnly: true });
+  if (quantity > product.stock) throw new OutOfStockError(String(product.id), product.stock);
+  return { owner: await ownerForWriting(ctx), id: product.id };
 }
 
 /** What a cart write needs to know of a product, read as plain SQL (no entity to build for it). */
