@@ -33,7 +33,8 @@ export class UserCache {
 
   constructor(private readonly options: UserCacheOptions) {
     this.isListening = options.isListening ?? (() => true);
-    this.now = options.now ?? Date.now;
+    // A monotonic clock: a wall clock set back would keep rows past their TTL.
+    this.now = options.now ?? (() => performance.now());
   }
 
   get enabled(): boolean {

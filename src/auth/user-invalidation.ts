@@ -80,10 +80,14 @@ export class RedisUserInvalidation implements UserInvalidation {
   private subscribed = false;
   /** False from a subscriber error until it is ready again; only decides what is logged. */
   private healthy = true;
-  /** A DROP_ALL the other instances are owed since a publish failed, retried until `until`. */
-  private owed?: { until: number };
+  /** A DROP_ALL the other instances are owed since a publish failed, and how many more tries it gets. */
+  private owed?: { triesLeft: number };
   private closed = false;
   private retryTimer?: NodeJS.Timeout;
+
+  private get retryEveryMs(): number {
+    return this.options.retryEveryMs ?? 1000;
+  }
 
   private constructor(
     private readonly options: RedisUserInvalidationOptions,
@@ -168,7 +172,9 @@ export class RedisUserInvalidation implements UserInvalidation {
 
   private owe(): void {
     this.options.cache.dropAll();
-    this.owed = { until: Date.now() + this.options.retryForMs };
+    // Counted in tries rather than by the clock, which may jump: each try also waits for its own answer,
+    // so the debt lasts at least retryForMs.
+    this.owed = { triesLeft: Math.ceil(this.options.retryForMs / this.retryEveryMs) };
     this.scheduleRetry();
   }
 
@@ -177,7 +183,7 @@ export class RedisUserInvalidation implements UserInvalidation {
     this.retryTimer = setTimeout(async () => {
       this.retryTimer = undefined;
       const owed = this.owed;
-      if (!owed || Date.now() >= owed.until) {
+      if (!owed || owed.triesLeft-- <= 0) {
         this.owed = undefined;
         return;
       }
@@ -187,7 +193,7 @@ export class RedisUserInvalidation implements UserInvalidation {
         this.options.log.info("user cache: published the invalidation owed since a failed publish");
       }
       if (this.owed) this.scheduleRetry();
-    }, this.options.retryEveryMs ?? 1000);
+    }, this.retryEveryMs);
     this.retryTimer.unref();
   }
 }
