@@ -44,6 +44,10 @@ const envSchema = z.object({
   PASSWORD_HASH_CONCURRENCY: int(Math.max(1, Math.min(4, availableParallelism())), 1),
   PASSWORD_HASH_QUEUE: int(32, 0),
   PASSWORD_HASH_NICE: int(10, 0).pipe(z.number().max(19)),
+  // How long a logged-in user's row is served from memory without being re-read (0: always re-read),
+  // and how many rows are kept. See src/auth/user-cache.ts.
+  USER_CACHE_TTL_S: int(60, 0),
+  USER_CACHE_MAX_ENTRIES: int(5000, 1),
   SHUTDOWN_GRACE_S: int(10, 0),
   DEPENDENCY_TIMEOUT_MS: int(1500, 100),
 });
@@ -86,6 +90,7 @@ export interface Config {
   };
   /** How many validated documents are kept to run without Apollo's pipeline (0: every request goes through it). */
   preparedDocuments: number;
+  userCache: { ttlS: number; maxEntries: number };
   shutdownGraceS: number;
   dependencyTimeoutMs: number;
 }
@@ -167,6 +172,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       hashNice: e.PASSWORD_HASH_NICE,
     },
     preparedDocuments: e.GRAPHQL_PREPARED_DOCUMENTS,
+    userCache: { ttlS: e.USER_CACHE_TTL_S, maxEntries: e.USER_CACHE_MAX_ENTRIES },
     shutdownGraceS: e.SHUTDOWN_GRACE_S,
     dependencyTimeoutMs: e.DEPENDENCY_TIMEOUT_MS,
   };

@@ -8,7 +8,7 @@ import { RequestSession } from "./sessions/request-session";
 export interface Context {
   em: EntityManager;
   session: RequestSession;
-  /** The logged-in user, re-read from the database for this request; null when anonymous. */
+  /** The logged-in user (from the user cache or the database), managed by `em`; null when anonymous. */
   user: User | null;
   services: Services;
   ip: string;
@@ -21,7 +21,7 @@ export async function buildContext(services: Services, req: Request, res: Respon
   const em = services.orm.em.fork();
   const session = new RequestSession(req, res, services.sessions, services.config);
   const userId = session.userId;
-  const user = userId === undefined ? null : await em.getRepository(User).findForRequest(userId);
+  const user = userId === undefined ? null : await em.getRepository(User).findForRequest(userId, services.userCache);
   const requestId = String(req.id ?? "");
   return { em, session, user, services, ip: req.ip ?? "", requestId, log: req.log ?? services.log };
 }

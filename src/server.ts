@@ -5,6 +5,7 @@ import { MikroORM, type Options } from "@mikro-orm/core";
 import pino from "pino";
 import { createApp } from "./app";
 import { PasswordHasher } from "./auth/password-hasher";
+import { startUserCache, type UserCaching } from "./auth/user-invalidation";
 import type { Config } from "./config";
 import { startCartSweeper } from "./cart/cart-sweeper";
 import { bootstrapAdmin } from "./db/bootstrap-admin";
@@ -31,14 +32,17 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
   const orm = await MikroORM.init(ormOptions(config, ormOverrides));
   let sessions: SessionBackend | undefined;
   let hasher: PasswordHasher | undefined;
+  let userCaching: UserCaching | undefined;
   try {
     await migrate(orm, config);
     sessions = await SessionBackend.create(config);
+    userCaching = await startUserCache(config, sessions.redis, log);
     // A login still waiting when the dependency timeout has passed is refused rather than hashed late.
     hasher = new PasswordHasher(config.limits.hashConcurrency, config.limits.hashQueue, config.limits.hashNice, config.dependencyTimeoutMs);
     await bootstrapAdmin(orm.em.fork(), config, hasher, log);
     const limits = LoginLimits.create(config, sessions.redis);
-    const services: Services = { config, orm, sessions, hasher, limits, log };
+    const { cache: userCache, invalidation: userInvalidation } = userCaching;
+    const services: Services = { config, orm, sessions, hasher, limits, userCache, userInvalidation, log };
 
     const httpServer = createServer();
     const app = await createApp(services, httpServer);
@@ -57,12 +61,14 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
       (closing ??= (async () => {
         stopCartSweeper();
         await app.apollo.stop(); // stops accepting, waits for in-flight requests (drain plugin)
+        await userInvalidation.close();
         await sessions!.close();
         await hasher!.close();
         await orm.close(true);
       })());
     return { url: `http://${host}:${port}/graphql`, port, services, httpServer, close };
   } catch (err) {
+    await userCaching?.invalidation.close().catch(() => undefined);
     await sessions?.close().catch(() => undefined);
     await hasher?.close().catch(() => undefined);
     await orm.close(true).catch(() => undefined);

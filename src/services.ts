@@ -1,6 +1,8 @@
 import type { MikroORM } from "@mikro-orm/core";
 import type { Logger } from "pino";
 import type { PasswordHasher } from "./auth/password-hasher";
+import type { UserCache } from "./auth/user-cache";
+import type { UserInvalidation } from "./auth/user-invalidation";
 import type { Config } from "./config";
 import type { LoginLimits } from "./limits/login-limits";
 import type { SessionBackend } from "./sessions/session-backend";
@@ -12,5 +14,8 @@ export interface Services {
   sessions: SessionBackend;
   hasher: PasswordHasher;
   limits: LoginLimits;
+  /** The logged-in users' rows, and how a change to one reaches every instance's copy. */
+  userCache: UserCache;
+  userInvalidation: UserInvalidation;
   log: Logger;
 }

@@ -78,6 +78,13 @@ describe("loadConfig", () => {
     assert.match(refusal({ ...PRODUCTION, SESSION_SECRET: `${SECRET},short` }), /SESSION_SECRET/);
   });
 
+  it("caches users for 60 s, up to 5000 of them, unless USER_CACHE_TTL_S (0 turns it off) and USER_CACHE_MAX_ENTRIES say otherwise", () => {
+    assert.deepEqual(loadConfig({}).userCache, { ttlS: 60, maxEntries: 5000 });
+    assert.deepEqual(loadConfig({ USER_CACHE_TTL_S: "0", USER_CACHE_MAX_ENTRIES: "10" }).userCache, { ttlS: 0, maxEntries: 10 });
+    assert.match(refusal({ USER_CACHE_TTL_S: "-1" }), /USER_CACHE_TTL_S/);
+    assert.match(refusal({ USER_CACHE_MAX_ENTRIES: "0" }), /USER_CACHE_MAX_ENTRIES/);
+  });
+
   it("names the variable of a value that is not a number or out of range", () => {
     assert.match(refusal({ LOGIN_MAX_ATTEMPTS_PER_IP: "many" }), /LOGIN_MAX_ATTEMPTS_PER_IP/);
     assert.match(refusal({ LOGIN_MAX_FAILURES_PER_ACCOUNT: "0" }), /LOGIN_MAX_FAILURES_PER_ACCOUNT/);

@@ -157,6 +157,20 @@ describe("when MySQL stops", () => {
     const second = await registerUser(new TestClient(server.url));
     assert.match(second.id, /^\d+$/);
   });
+
+  it("still answers me for a session whose user is in the user cache, and 503 for anything that reads MySQL", async () => {
+    const bob = server.client();
+    const user = await registerUser(bob);
+    await bob.ok("{ me { id } }"); // the first request of the session caches the user
+    await proxy.cut();
+    try {
+      assert.equal((await timed("me of a cached user", () => bob.ok("{ me { id } }"))).me.id, user.id);
+      assertUnavailable(await timed("orders", () => bob.gql("{ orders { totalCount } }")));
+    } finally {
+      await proxy.restore();
+      await untilReady(server);
+    }
+  });
 });
 
 describe("when MySQL hangs", () => {

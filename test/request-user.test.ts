@@ -4,12 +4,13 @@ import { codes } from "./helpers/client";
 import { me, registerUser } from "./helpers/factories";
 import { startTestServer, type TestServer } from "./helpers/server";
 
-// The logged-in user is read from the database on every request (never cached in the session or the
-// process), so a change to the account takes effect on the very next request of every session.
-describe("the logged-in user, per request", () => {
+// With the user cache off (USER_CACHE_TTL_S=0), the logged-in user is read from the database on every
+// request, so even a change made in SQL by hand takes effect on the very next request of every session.
+// With the cache on (the default), see user-cache.test.ts.
+describe("the logged-in user, per request, with the user cache off", () => {
   let server: TestServer;
   before(async () => {
-    server = await startTestServer("request_user");
+    server = await startTestServer("request_user", { USER_CACHE_TTL_S: "0" });
   });
   after(() => server?.close());
 

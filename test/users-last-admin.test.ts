@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { codes, type GqlResponse } from "./helpers/client";
 import { createAdmin, me, type SignedIn } from "./helpers/factories";
-import { startTestServer, type TestServer } from "./helpers/server";
+import { flushUserCaches, startTestServer, type TestServer } from "./helpers/server";
 import { DELETE_USER, UPDATE_USER, USERS } from "./helpers/user-operations";
 
 // A database of its own: these tests decide how many ADMINs exist.
@@ -15,6 +15,7 @@ after(() => server?.close());
 /** Exactly `n` ADMINs from here on: every earlier one is demoted in SQL. */
 async function onlyAdmins(n: number): Promise<SignedIn[]> {
   await server.sql("UPDATE users SET role = 'USER' WHERE role = 'ADMIN'");
+  await flushUserCaches(server);
   const admins: SignedIn[] = [];
   for (let i = 0; i < n; i++) admins.push(await createAdmin(server));
   return admins;

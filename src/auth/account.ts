@@ -42,6 +42,8 @@ export async function changePassword(ctx: Context, currentPassword: string, newP
   assertValid(fieldErrors({ newPassword: passwordProblem(newPassword, user) }));
   user.passwordHash = await ctx.services.hasher.hash(newPassword);
   await ctx.em.flush();
+  // The cached row holds no hash, but its updated_at changed: keep every copy the row as stored.
+  await ctx.services.userInvalidation.invalidate(user.id);
   await ctx.session.endOtherSessions(user.id);
   // A new id for this session too: whoever knew the old one is out with the old password.
   await ctx.session.logIn(user.id, ctx.session.rememberMe);

@@ -89,7 +89,7 @@ export async function updateUser(ctx: Context, rawId: string, changes: UserChang
   );
   if (id === null) throw new NotFoundError("User");
 
-  const { user, roleChanged } = await conflictOnDuplicateEmail(() =>
+  const { user, roleChanged } = await afterWriteTo(ctx, id, () => conflictOnDuplicateEmail(() =>
     lockingTransaction(ctx.em, async (em) => {
       const mayRemoveAdmin = changes.role === Role.USER;
       const admins = mayRemoveAdmin ? await em.getRepository(User).lockAdminIds() : [];
@@ -103,7 +103,7 @@ export async function updateUser(ctx: Context, rawId: string, changes: UserChang
       await em.flush();
       return { user, roleChanged };
     }),
-  );
+  ));
   if (id === actor.id) ctx.user = user;
   if (roleChanged) await endSessionsOf(ctx, id, { renewCurrent: true });
   return user;
@@ -116,19 +116,32 @@ export async function deleteUser(ctx: Context, rawId: string): Promise<boolean> 
   authorizeOn(actor, id);
   if (id === null) throw new NotFoundError("User");
 
-  await lockingTransaction(ctx.em, async (em) => {
+  await afterWriteTo(ctx, id, () => lockingTransaction(ctx.em, async (em) => {
     const admins = await em.getRepository(User).lockAdminIds();
     if (admins.includes(id) && admins.length === 1) throw lastAdmin();
     // A native delete: the database's foreign keys take care of what hangs off the user (their cart
     // goes, their orders stay with the user detached), so no collection is loaded here.
     if (!(await em.nativeDelete(User, { id }))) throw new NotFoundError("User");
-  });
+  }));
   await endSessionsOf(ctx, id, { renewCurrent: false });
   if (id === actor.id) {
     await ctx.session.logOut();
     ctx.user = null;
   }
   return true;
+}
+
+/**
+ * Runs a transaction that writes the user, then drops their cached row on every instance (also when
+ * the transaction failed: a COMMIT whose answer was lost may still have happened, and a needless drop
+ * costs one SELECT). Never before the transaction ends: a request could cache the old row again.
+ */
+async function afterWriteTo<T>(ctx: Context, userId: number, transaction: () => Promise<T>): Promise<T> {
+  try {
+    return await transaction();
+  } finally {
+    await ctx.services.userInvalidation.invalidate(userId);
+  }
 }
 
 /**

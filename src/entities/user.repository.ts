@@ -1,5 +1,6 @@
 import { LockMode, UniqueConstraintViolationException } from "@mikro-orm/core";
 import { EntityRepository, type EntityManager } from "@mikro-orm/knex";
+import type { UserCache, UserRow } from "../auth/user-cache";
 import { ConflictError } from "../errors";
 import { Role } from "./role";
 import type { User } from "./user.entity";
@@ -24,13 +25,16 @@ export async function conflictOnDuplicateEmail<T>(write: () => Promise<T>): Prom
 
 export class UserRepository extends EntityRepository<User> {
   /**
-   * The logged-in user, read on every request so that a deleted user or a changed role takes effect at
-   * once. One primary-key SELECT of the eagerly loaded columns, mapped into this request's
-   * EntityManager (so `ctx.user` is a managed entity as usual): `em.findOne` sends the same query but
-   * costs several times the CPU (query builder, knex, metadata walk), on the hottest path of the API.
+   * The logged-in user, on every request. The row comes from `cache` when it holds it (every API write to
+   * a user drops it there on every instance, so a changed role or a deletion takes effect at once), else
+   * from one primary-key SELECT of the eagerly loaded columns. Either way it is mapped into this
+   * request's EntityManager, so `ctx.user` is a managed entity as usual: `em.findOne` would send the same
+   * query but costs several times the CPU (query builder, knex, metadata walk), on the hottest path of the API.
    */
-  async findForRequest(id: number): Promise<User | null> {
-    const row = await this.em.getConnection().execute(requestQuery(this.em), [id], "get");
+  async findForRequest(id: number, cache: UserCache): Promise<User | null> {
+    const row = await cache.read(id, (): Promise<UserRow | undefined> =>
+      this.em.getConnection().execute<UserRow>(requestQuery(this.em), [id], "get"),
+    );
     return row ? this.em.map(this.entityName, row) : null;
   }
 

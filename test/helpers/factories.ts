@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { TestClient } from "./client";
-import type { TestServer } from "./server";
+import { flushUserCaches, type TestServer } from "./server";
 
 export const USER_FIELDS = "id email name role createdAt";
 export const STRONG_PASSWORD = "correct horse battery staple";
@@ -67,10 +67,12 @@ export async function signUp(server: TestServer, overrides: Parameters<typeof re
 
 /**
  * A new ADMIN of its own, so a test may demote, delete or re-password it freely: registered through the
- * API, then promoted in SQL (MySQL servers). The session sees the role at once: it is re-read per request.
+ * API, then promoted in SQL (MySQL servers), followed, as after any change made by hand, by a flush of
+ * the user caches so that the session sees the role at once.
  */
 export async function createAdmin(server: TestServer, overrides: Parameters<typeof registerUser>[1] = {}): Promise<SignedIn> {
   const { client, user } = await signUp(server, { name: "Test Admin", ...overrides });
   await server.sql("UPDATE users SET role = 'ADMIN' WHERE id = ?", [user.id]);
+  await flushUserCaches(server);
   return { client, user: { ...user, role: "ADMIN" } };
 }

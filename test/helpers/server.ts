@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createClient } from "redis";
 import mysql from "mysql2/promise";
+import { DROP_ALL, invalidationChannel } from "../../src/auth/user-invalidation";
 import { loadConfig, type Config } from "../../src/config";
 import { startServer, type RunningServer } from "../../src/server";
 import { TestClient } from "./client";
@@ -41,7 +42,14 @@ export async function freshDependencies(name: string): Promise<{ databaseUrl: st
 }
 
 export async function startTestServer(name: string, env: Record<string, string> = {}): Promise<TestServer> {
-  const { databaseUrl, redisPrefix } = await freshDependencies(name);
+  return startTestServerOn(await freshDependencies(name), env);
+}
+
+/** An in-process server on dependencies that freshDependencies made, e.g. shared with another instance. */
+export async function startTestServerOn(
+  { databaseUrl, redisPrefix }: { databaseUrl: string; redisPrefix: string },
+  env: Record<string, string> = {},
+): Promise<TestServer> {
   const config = loadConfig({
     NODE_ENV: "test",
     PORT: "0",
@@ -64,6 +72,15 @@ export async function startTestServer(name: string, env: Record<string, string> 
       await pool.end();
     },
   };
+}
+
+/**
+ * What an operator does after changing users in SQL by hand (README, "user cache"): every instance on
+ * this Redis prefix drops the users it cached. Redis has handed the message to every subscriber when
+ * this returns.
+ */
+export async function flushUserCaches(server: TestServer): Promise<void> {
+  await server.services.sessions.redis!.publish(invalidationChannel(server.config.redis!.keyPrefix), DROP_ALL);
 }
 
 /** The embedded defaults: a SQLite file in a temp folder and the in-process session store. */
