@@ -87,6 +87,31 @@ describe("login limits on Redis", () => {
     assert.deepEqual(codes(await login(from(newIp()), user.email, WRONG)), ["TOO_MANY_REQUESTS"]);
   });
 
+  it("limits guesses at the current password through changePassword, per user, counted before the check", async () => {
+    const client = from(newIp());
+    const user = await registerUser(client);
+    const CHANGE = `mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }`;
+    const guess = () => client.gql(CHANGE, { c: WRONG, n: "a brand new passphrase 1" });
+    // In parallel, so the limit has to be counted before the passwords are checked.
+    const results = await Promise.all(Array.from({ length: 11 }, guess));
+    assert.deepEqual(results.map((r) => codes(r)[0]).sort(), [...Array(10).fill("BAD_USER_INPUT"), "TOO_MANY_REQUESTS"].sort());
+    // Even the right password is refused now, and nothing changed: the old password still logs in.
+    const right = await client.gql(CHANGE, { c: user.password, n: "a brand new passphrase 2" });
+    assert.deepEqual(codes(right), ["TOO_MANY_REQUESTS"]);
+    assert.ok(retryAfter(right) >= 1);
+    assert.deepEqual(codes(await login(from(newIp()), user.email, user.password)), []);
+  });
+
+  it("forgets a user's wrong current passwords after a right one", async () => {
+    const client = from(newIp());
+    const user = await registerUser(client);
+    const CHANGE = `mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }`;
+    for (let i = 0; i < 9; i++) assert.deepEqual(codes(await client.gql(CHANGE, { c: WRONG, n: "a brand new passphrase 3" })), ["BAD_USER_INPUT"]);
+    const changed = await client.gql(CHANGE, { c: user.password, n: "a brand new passphrase 4" });
+    assert.deepEqual(codes(changed), []);
+    for (let i = 0; i < 9; i++) assert.deepEqual(codes(await client.gql(CHANGE, { c: WRONG, n: "a brand new passphrase 5" })), ["BAD_USER_INPUT"]);
+  });
+
   it("locks unknown emails the same way, so the limit does not tell which accounts exist", async () => {
     const email = uniqueEmail("nobody");
     for (let i = 0; i < 10; i++) assert.deepEqual(codes(await login(from(newIp()), email, WRONG)), ["BAD_USER_INPUT"]);

@@ -35,10 +35,14 @@ export async function login(ctx: Context, email: string, password: string, remem
 
 export async function changePassword(ctx: Context, currentPassword: string, newPassword: string): Promise<boolean> {
   const user = requireUser(ctx);
+  ctx.services.hasher.assertCapacity();
+  // Counted before the hash is checked, like a login: parallel or aliased guesses cannot race past it.
+  const attempt = await ctx.services.limits.startPasswordCheck(user.id);
   await ctx.em.populate(user, ["passwordHash"]);
   if (!(await ctx.services.hasher.verify(user.passwordHash, currentPassword.slice(0, 1024)))) {
     throw new BadUserInputError({ currentPassword: "is not your current password" });
   }
+  await attempt.succeeded();
   assertValid(fieldErrors({ newPassword: passwordProblem(newPassword, user) }));
   user.passwordHash = await ctx.services.hasher.hash(newPassword);
   await ctx.em.flush();

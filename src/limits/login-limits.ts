@@ -38,6 +38,7 @@ export class LoginLimits {
     private readonly perAccount: RateLimiterAbstract,
     private readonly perKnownClient: RateLimiterAbstract,
     private readonly knownClients: RateLimiterAbstract,
+    private readonly perUserPasswordCheck: RateLimiterAbstract,
   ) {}
 
   static create(config: Config, redis: RedisClientType | null): LoginLimits {
@@ -57,6 +58,7 @@ export class LoginLimits {
       make("login-account", loginFailuresPerAccount, windowS),
       make("login-known-client", loginFailuresPerAccount, windowS),
       make("known-client", 1, KNOWN_CLIENT_S),
+      make("password-check", loginFailuresPerAccount, windowS),
     );
   }
 
@@ -76,6 +78,21 @@ export class LoginLimits {
     return {
       succeeded: async () => {
         await Promise.all([limiter.delete(key), this.knownClients.set(client, 1, KNOWN_CLIENT_S)]);
+      },
+    };
+  }
+
+  /**
+   * Counts a check of a logged-in user's current password (changePassword), before it is made: whoever
+   * holds a session (a stolen cookie, an unlocked computer) gets as many guesses at the password as a
+   * stranger gets at logins, `loginFailuresPerAccount` per window, not one per request.
+   */
+  async startPasswordCheck(userId: number): Promise<LoginAttempt> {
+    const key = String(userId);
+    await consume(this.perUserPasswordCheck, key);
+    return {
+      succeeded: async () => {
+        await this.perUserPasswordCheck.delete(key);
       },
     };
   }
