@@ -1,4 +1,4 @@
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
@@ -10,6 +10,7 @@ import { ServiceUnavailableError } from "./errors";
 import { isDependencyDown } from "./http/dependency-errors";
 import { errorHandler, notFoundHandler } from "./http/error-handler";
 import { makeFormatError } from "./http/format-error";
+import { graphqlFront } from "./http/graphql-front";
 import { healthRouter } from "./http/health";
 import { playgroundRouter } from "./http/playground";
 import { PreparedOperations } from "./http/prepared-operations";
@@ -25,6 +26,8 @@ import { sessionMiddleware } from "./sessions/session-middleware";
 export interface App {
   express: express.Express;
   apollo: ApolloServer<Context>;
+  /** The HTTP server's request handler: the GraphQL front (graphql-front.ts) before the Express app. */
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 /** Wires the HTTP surface: health checks, sessions, and GraphQL at /graphql. */
@@ -33,9 +36,12 @@ export async function createApp(services: Services, httpServer: Server): Promise
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
-
-  app.use(requestLogger(log));
-  app.use(securityHeaders(config));
+  // GraphQL answers are POST responses, which nobody revalidates; and the front answers without Express.
+  app.set("etag", false);
+  const logRequest = requestLogger(log);
+  const setSecurityHeaders = securityHeaders(config);
+  app.use(logRequest);
+  app.use(setSecurityHeaders);
   app.use(healthRouter(services));
 
   const schema = await buildApiSchema();
@@ -84,8 +90,7 @@ export async function createApp(services: Services, httpServer: Server): Promise
     const playground = playgroundRouter("/graphql", log);
     if (playground) app.use(playground);
   }
-  app.use(
-    "/graphql",
+  const graphqlHandlers = [
     cors({ origin: config.corsOrigins, credentials: true }),
     // After the dependencies' own timeouts (DEPENDENCY_TIMEOUT_MS) had their chance; 1.8 s by default, within the contract's 2 s.
     requestDeadline(config.dependencyTimeoutMs + 300),
@@ -93,9 +98,14 @@ export async function createApp(services: Services, httpServer: Server): Promise
     ...sessionMiddleware(config, services.sessions, (msg) => log.warn(msg)),
     // A document Apollo has already validated runs straight away (see prepared-operations.ts).
     ...(config.preparedDocuments > 0 ? [prepared.middleware] : []),
-    expressMiddleware(apollo, { context: ({ req, res }) => context(req, res) }),
-  );
+  ];
+  const apolloHandler = expressMiddleware(apollo, { context: ({ req, res }) => context(req, res) });
+  app.use("/graphql", ...graphqlHandlers, apolloHandler);
   app.use(notFoundHandler);
   app.use(errorHandler(log));
-  return { express: app, apollo };
+  // The same handlers for POST /graphql, run by the front without Express until something needs it.
+  const handler = graphqlFront(app, [logRequest, setSecurityHeaders, ...graphqlHandlers], [apolloHandler, notFoundHandler, errorHandler(log)]);
+  return { express: app, apollo, handler };
 }
+
+

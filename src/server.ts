@@ -46,7 +46,7 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
 
     const httpServer = createServer();
     const app = await createApp(services, httpServer);
-    httpServer.on("request", app.express);
+    httpServer.on("request", app.handler);
     await new Promise<void>((resolve, reject) => {
       httpServer.once("error", reject);
       httpServer.listen(config.port, config.host, resolve);

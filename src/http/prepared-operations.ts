@@ -173,8 +173,12 @@ export class PreparedOperations {
   }
 
   private send(res: Response, contentType: string, status: number, result: { errors?: GraphQLFormattedError[]; data?: unknown }): void {
-    res.status(status).setHeader("content-type", contentType);
-    res.send(this.options.stringifyResult(result));
+    // Node's own API: this also runs without Express (graphql-front.ts).
+    const body = this.options.stringifyResult(result);
+    res.statusCode = status;
+    res.setHeader("content-type", contentType);
+    res.setHeader("content-length", Buffer.byteLength(body));
+    res.end(body);
   }
 }
 

@@ -14,9 +14,14 @@ export function requestDeadline(ms: number): RequestHandler {
       if (res.headersSent) return;
       req.log?.warn({ deadlineMs: ms }, "request timed out waiting for a dependency");
       delete (req as { sessionID?: string }).sessionID;
-      res.status(503).json({
+      // Node's own API: this also runs without Express (graphql-front.ts).
+      const body = JSON.stringify({
         errors: [{ message: "A backing service did not answer in time. Try again shortly.", extensions: { code: "SERVICE_UNAVAILABLE" } }],
       });
+      res.statusCode = 503;
+      res.setHeader("content-type", "application/json; charset=utf-8");
+      res.setHeader("content-length", Buffer.byteLength(body));
+      res.end(body);
     }, ms);
     timer.unref();
     res.once("finish", () => clearTimeout(timer)).once("close", () => clearTimeout(timer));

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Request, Response } from "express";
 import type { Config } from "../config";
+import { ensureExpress } from "../http/graphql-front";
 import type { SessionBackend } from "./session-backend";
 
 const newPublicId = () => randomBytes(16).toString("base64url");
@@ -89,12 +90,13 @@ export class RequestSession {
     sess.publicId = newPublicId();
     sess.createdAt = now;
     sess.lastSeenAt = now;
-    const agent = this.req.get("user-agent");
+    const agent = this.req.headers["user-agent"];
     if (agent) sess.userAgent = agent.slice(0, 256);
   }
 
   private clearCookie(): void {
     const { cookieName, sameSite, secureCookie } = this.config.session;
+    ensureExpress(this.req, this.res);
     this.res.clearCookie(cookieName, { path: "/", httpOnly: true, sameSite, secure: secureCookie });
   }
 }

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { RequestHandler } from "express";
 import session from "express-session";
 import type { Config } from "../config";
+import { ensureExpress } from "../http/graphql-front";
 import type { SessionBackend } from "./session-backend";
 import { LOADED_FROM_STORE, isExpired } from "./session-data";
 
@@ -46,6 +47,7 @@ export function sessionMiddleware(config: Config, backend: SessionBackend, log: 
       const { userId, publicId } = sess;
       return sess.regenerate((err) => {
         if (err) return next(err);
+        ensureExpress(req, res);
         res.clearCookie(config.session.cookieName, { path: "/" });
         if (userId === undefined) return next();
         backend.unregister(userId, publicId!).then(() => next(), next);
