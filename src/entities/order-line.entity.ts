@@ -4,7 +4,7 @@ import type { Order } from "./order.entity";
 import { Product } from "./product.entity";
 
 /** What was bought, copied at checkout, so later price or name changes do not rewrite history. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: "order_lines" })
 export class OrderLine {
   @PrimaryKey({ type: "integer", autoincrement: true })

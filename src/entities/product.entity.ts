@@ -1,7 +1,7 @@
 import { Check, Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from "@mikro-orm/core";
 import { Field, ID, Int, ObjectType } from "type-graphql";
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: "products" })
 // The last line of defence against overselling: whatever the code does, the database refuses a negative stock.
 @Check({ name: "products_stock_check", expression: "stock >= 0" })

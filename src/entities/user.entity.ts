@@ -3,7 +3,7 @@ import { Field, ID, ObjectType } from "type-graphql";
 import { Role } from "./role";
 import { UserRepository } from "./user.repository";
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: "users", repository: () => UserRepository })
 export class User {
   [EntityRepositoryType]?: UserRepository;

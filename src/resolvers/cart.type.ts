@@ -1,7 +1,7 @@
 import { Field, Int, ObjectType } from "type-graphql";
 import { Product } from "../entities/product.entity";
 
-@ObjectType("CartLine")
+@ObjectType("CartLine", { simpleResolvers: true })
 export class CartLineView {
   @Field(() => Product)
   product!: Product;
@@ -13,7 +13,7 @@ export class CartLineView {
   lineTotalCents!: number;
 }
 
-@ObjectType("Cart", { description: "Built from the database on each read; totals at current prices." })
+@ObjectType("Cart", { simpleResolvers: true, description: "Built from the database on each read; totals at current prices." })
 export class CartView {
   @Field(() => [CartLineView], { description: "In the order the products were first added." })
   lines!: CartLineView[];

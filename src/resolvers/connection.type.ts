@@ -1,7 +1,7 @@
 import type { ClassType } from "type-graphql";
 import { Field, Int, ObjectType } from "type-graphql";
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field()
   hasNextPage!: boolean;
@@ -23,7 +23,7 @@ export interface Connection<T> {
 
 /** A Relay connection type named `${name}Connection` with `${name}Edge`, as relayStylePagination() expects. */
 export function ConnectionType<T extends object>(name: string, node: ClassType<T>): ClassType<Connection<T>> {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class EdgeType {
     @Field()
     cursor!: string;
@@ -32,7 +32,7 @@ export function ConnectionType<T extends object>(name: string, node: ClassType<T
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, { simpleResolvers: true })
   class ConnectionClass {
     @Field(() => [EdgeType])
     edges!: EdgeType[];

@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from "type-graphql";
 
-@ObjectType("Session", { description: "One of the logged-in user's live sessions." })
+@ObjectType("Session", { simpleResolvers: true, description: "One of the logged-in user's live sessions." })
 export class SessionInfo {
   @Field(() => ID, { description: "An opaque id for revokeSession; not the cookie's value." })
   id!: string;
