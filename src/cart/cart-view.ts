@@ -1,4 +1,5 @@
 import type { EntityManager } from "@mikro-orm/core";
+import { selectRows } from "../db/plain-sql";
 import type { Product } from "../entities/product.entity";
 import type { CartView } from "../resolvers/cart.type";
 import type { CartOwner } from "./cart-owner";
@@ -33,7 +34,7 @@ interface LineRow {
 export async function loadCart(em: EntityManager, owner: CartOwner | null): Promise<CartView> {
   if (!owner) return emptyCart();
   const [sql, key] = "userId" in owner ? [BY_USER, owner.userId] : [BY_SESSION, owner.sessionKey];
-  const rows: LineRow[] = await em.getConnection().execute(sql, [key], "all", em.getTransactionContext());
+  const rows = await selectRows<LineRow>(em, sql, [key]);
   const view = rows.map((row) => {
     const product = {
       id: Number(row.id), sku: row.sku, name: row.name, description: row.description,

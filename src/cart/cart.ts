@@ -1,5 +1,6 @@
 import type { EntityManager } from "@mikro-orm/core";
 import type { Context } from "../context";
+import { selectRow } from "../db/plain-sql";
 import { CartLine } from "../entities/cart-line.entity";
 import type { Cart } from "../entities/cart.entity";
 import { parseId } from "../entities/ids";
@@ -82,7 +83,7 @@ interface ProductState {
 async function findProduct(em: EntityManager, id: string, { activeOnly }: { activeOnly: boolean }): Promise<ProductState> {
   const productId = parseId(id);
   const row: { id: number; stock: number; active: number | boolean } | undefined =
-    productId === null ? undefined : await em.getConnection().execute("select id, stock, active from products where id = ?", [productId], "get");
+    productId === null ? undefined : await selectRow(em, "select id, stock, active from products where id = ?", [productId]);
   const product = row && { id: Number(row.id), stock: Number(row.stock), active: Boolean(Number(row.active)) };
   // An inactive product cannot be added: to a shopper it does not exist.
   if (!product || (activeOnly && !product.active)) throw new NotFoundError("Product");
@@ -96,14 +97,13 @@ async function findProduct(em: EntityManager, id: string, { activeOnly }: { acti
 async function checkLine(tem: EntityManager, cart: Cart, productId: number, wanted: (inCart: number) => number): Promise<void> {
   // One plain query for what two ORM reads (the cart's lines, the product) used to fetch: this runs
   // inside the cart's lock on every cart write, where entity hydration was most of the cost.
-  const row: LineCheckRow | undefined = await tem.getConnection().execute(
+  const row = await selectRow<LineCheckRow>(
+    tem,
     `select p.stock, p.active,
        (select count(*) from cart_lines where cart_id = ?) as line_count,
        (select quantity from cart_lines where cart_id = ? and product_id = ?) as in_cart
      from products p where p.id = ?`,
     [cart.id, cart.id, productId, productId],
-    "get",
-    tem.getTransactionContext(),
   );
   if (!row || !Number(row.active)) throw new NotFoundError("Product");
   const inCart = Number(row.in_cart ?? 0);

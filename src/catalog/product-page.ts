@@ -1,6 +1,7 @@
 import type { EntityManager } from "@mikro-orm/core";
 import type { Product } from "../entities/product.entity";
 import { decodeCursor, encodeCursor, likePattern, validatePageArgs, type PageArgs } from "../entities/pagination";
+import { selectRow, selectRows, type SqlValue } from "../db/plain-sql";
 import type { Connection } from "../resolvers/connection.type";
 
 export interface ProductFilter {
@@ -32,7 +33,7 @@ export async function productPage(em: EntityManager, filter: ProductFilter, args
   validatePageArgs(args);
   const afterId = args.after ? decodeCursor(args.after) : undefined;
   const conditions: string[] = [];
-  const params: unknown[] = [];
+  const params: SqlValue[] = [];
   if (filter.activeOnly) conditions.push("active = 1");
   if (filter.search) {
     const pattern = likePattern(filter.search);
@@ -41,16 +42,16 @@ export async function productPage(em: EntityManager, filter: ProductFilter, args
   }
   const where = conditions.length ? conditions.join(" and ") : "1 = 1";
   const keyset = afterId === undefined ? "" : " and id > ?";
-  const rows: ProductRow[] = await em.getConnection().execute(
+  const rows = await selectRows<ProductRow>(
+    em,
     `select id, sku, name, description, price_cents, stock, active, (select count(*) from products where ${where}) as total_count
      from products where ${where}${keyset} order by id asc limit ?`,
     [...params, ...params, ...(afterId === undefined ? [] : [afterId]), args.first + 1],
-    "all",
   );
   // No row on this page (past the last one, or nothing matches): the total needs a statement of its own.
   const totalCount = rows.length
     ? Number(rows[0].total_count)
-    : Number((await em.getConnection().execute(`select count(*) as n from products where ${where}`, params, "get")).n);
+    : Number((await selectRow<{ n: number | string }>(em, `select count(*) as n from products where ${where}`, params))!.n);
   const edges = rows.slice(0, args.first).map((row) => ({ cursor: encodeCursor(Number(row.id)), node: toProduct(row) }));
   return { edges, totalCount, pageInfo: { hasNextPage: rows.length > args.first, endCursor: edges.at(-1)?.cursor ?? null } };
 }

@@ -1,6 +1,7 @@
 import { LockMode, UniqueConstraintViolationException } from "@mikro-orm/core";
 import { EntityRepository, type EntityManager } from "@mikro-orm/knex";
 import type { UserCache, UserRow } from "../auth/user-cache";
+import { selectRow } from "../db/plain-sql";
 import { ConflictError } from "../errors";
 import { Role } from "./role";
 import type { User } from "./user.entity";
@@ -33,7 +34,7 @@ export class UserRepository extends EntityRepository<User> {
    */
   async findForRequest(id: number, cache: UserCache): Promise<User | null> {
     const row = await cache.read(id, (): Promise<UserRow | undefined> =>
-      this.em.getConnection().execute<UserRow>(requestQuery(this.em), [id], "get"),
+      selectRow<UserRow>(this.em, requestQuery(this.em), [id]),
     );
     return row ? this.em.map(this.entityName, row) : null;
   }

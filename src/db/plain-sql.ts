@@ -1,0 +1,27 @@
+import type { EntityManager } from "@mikro-orm/core";
+import type { AbstractSqlConnection } from "@mikro-orm/knex";
+import { MySqlPlatform } from "@mikro-orm/mysql";
+
+export type SqlValue = string | number;
+
+/**
+ * A read in plain SQL through knex, the layer MikroORM sends its own statements through: the same pool,
+ * the same transaction when the EntityManager is in one, the same driver errors. For the statements on
+ * the busiest paths (the user's row, the cart, a page of products, the checks of a cart write), where
+ * MikroORM's `connection.execute` costs about 50 µs of CPU more a statement (it formats the parameters
+ * into the SQL itself and builds a log entry even when nothing is logged): 175 against 123 µs for a page
+ * of products, measured alone.
+ */
+export async function selectRows<T>(em: EntityManager, sql: string, params: readonly SqlValue[]): Promise<T[]> {
+  const query = (em.getConnection() as AbstractSqlConnection).getKnex().raw(sql, params);
+  const transaction = em.getTransactionContext();
+  if (transaction) query.transacting(transaction);
+  const result: unknown = await query;
+  // mysql2 answers [rows, fields]; better-sqlite3 the rows.
+  return (em.getPlatform() instanceof MySqlPlatform ? (result as [T[]])[0] : result) as T[];
+}
+
+/** The first row of selectRows, or undefined. */
+export async function selectRow<T>(em: EntityManager, sql: string, params: readonly SqlValue[]): Promise<T | undefined> {
+  return (await selectRows<T>(em, sql, params))[0];
+}
