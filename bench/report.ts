@@ -36,8 +36,10 @@ export function printTable(report: { results: Row[]; statementsPerOperation: Rec
     console.log(`me at 100 req/s: p99 ${fixed(f.idle.p99)} ms idle, ${fixed(f.during.p99)} ms during a ${label} login flood of ${f.connections} connections (${fixed(f.ratioP99)}x, target <= 2x); logins: ${statuses}`);
   }
   if (report.memory) {
-    const { requests, rssMb, growth, afterGc } = report.memory;
-    console.log(`RSS: ${fixed(rssMb[0], 1)} MB after ${requests[0]} requests, ${fixed(rssMb[1], 1)} MB after ${requests[1]} (${fixed(growth * 100, 1)}%, target within 10%)`);
+    const { requests, peakRssMb, peakGrowth, rssMb, growth, afterGc } = report.memory;
+    const window = requests[0];
+    console.log(`Peak RSS: ${fixed(peakRssMb[0], 1)} MB over the first ${window} requests, ${fixed(peakRssMb[1], 1)} MB over the last ${window} of ${requests[1]} (${fixed(peakGrowth * 100, 1)}%, target within 10%)`);
+    console.log(`RSS at one instant: ${fixed(rssMb[0], 1)} MB after ${requests[0]} requests, ${fixed(rssMb[1], 1)} MB after ${requests[1]} (${fixed(growth * 100, 1)}%)`);
     console.log(`RSS after a full GC: ${fixed(afterGc.rssMb[0], 1)} MB and ${fixed(afterGc.rssMb[1], 1)} MB (${fixed(afterGc.growth * 100, 1)}%); heap used ${fixed(afterGc.heapUsedMb[0], 1)} and ${fixed(afterGc.heapUsedMb[1], 1)} MB`);
   }
   console.log(`load average at start ${report.machine.loadAverageAtStart.join(" ")}, at end ${report.machine.loadAverageAtEnd.join(" ")}`);
