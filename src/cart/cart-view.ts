@@ -1,6 +1,6 @@
 import type { EntityManager } from "@mikro-orm/core";
+import { productFromRow, type ProductRow } from "../catalog/product-row";
 import { selectRows } from "../db/plain-sql";
-import type { Product } from "../entities/product.entity";
 import type { CartView } from "../resolvers/cart.type";
 import type { CartOwner } from "./cart-owner";
 
@@ -16,16 +16,7 @@ const LINES_SQL = (ownerColumn: "user_id" | "session_key") =>
 const BY_USER = LINES_SQL("user_id");
 const BY_SESSION = LINES_SQL("session_key");
 
-interface LineRow {
-  quantity: number;
-  id: number;
-  sku: string;
-  name: string;
-  description: string;
-  price_cents: number;
-  stock: number;
-  active: number | boolean;
-}
+type LineRow = ProductRow & { quantity: number };
 
 /**
  * The owner's cart with totals at current prices, in one query (lines joined to their cart and
@@ -36,10 +27,7 @@ export async function loadCart(em: EntityManager, owner: CartOwner | null): Prom
   const [sql, key] = "userId" in owner ? [BY_USER, owner.userId] : [BY_SESSION, owner.sessionKey];
   const rows = await selectRows<LineRow>(em, sql, [key]);
   const view = rows.map((row) => {
-    const product = {
-      id: Number(row.id), sku: row.sku, name: row.name, description: row.description,
-      priceCents: Number(row.price_cents), stock: Number(row.stock), active: Boolean(row.active),
-    } as Product;
+    const product = productFromRow(row);
     const quantity = Number(row.quantity);
     return { product, quantity, lineTotalCents: product.priceCents * quantity };
   });

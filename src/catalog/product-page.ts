@@ -1,8 +1,9 @@
 import type { EntityManager } from "@mikro-orm/core";
-import type { Product } from "../entities/product.entity";
-import { decodeCursor, encodeCursor, likePattern, validatePageArgs, type PageArgs } from "../entities/pagination";
 import { selectRow, selectRows, type SqlValue } from "../db/plain-sql";
+import { decodeCursor, encodeCursor, likePattern, validatePageArgs, type PageArgs } from "../entities/pagination";
+import type { Product } from "../entities/product.entity";
 import type { Connection } from "../resolvers/connection.type";
+import { productFromRow, type ProductRow } from "./product-row";
 
 export interface ProductFilter {
   /** Only active products (what everyone but an ADMIN sees). */
@@ -11,16 +12,7 @@ export interface ProductFilter {
   search?: string | null;
 }
 
-interface ProductRow {
-  id: number;
-  sku: string;
-  name: string;
-  description: string;
-  price_cents: number;
-  stock: number;
-  active: number | boolean;
-  total_count: number | string;
-}
+type PageRow = ProductRow & { total_count: number | string };
 
 /**
  * A page of products in one plain SQL statement: the page by keyset on id (one row more than asked, to
@@ -42,7 +34,7 @@ export async function productPage(em: EntityManager, filter: ProductFilter, args
   }
   const where = conditions.length ? conditions.join(" and ") : "1 = 1";
   const keyset = afterId === undefined ? "" : " and id > ?";
-  const rows = await selectRows<ProductRow>(
+  const rows = await selectRows<PageRow>(
     em,
     `select id, sku, name, description, price_cents, stock, active, (select count(*) from products where ${where}) as total_count
      from products where ${where}${keyset} order by id asc limit ?`,
@@ -52,14 +44,6 @@ export async function productPage(em: EntityManager, filter: ProductFilter, args
   const totalCount = rows.length
     ? Number(rows[0].total_count)
     : Number((await selectRow<{ n: number | string }>(em, `select count(*) as n from products where ${where}`, params))!.n);
-  const edges = rows.slice(0, args.first).map((row) => ({ cursor: encodeCursor(Number(row.id)), node: toProduct(row) }));
+  const edges = rows.slice(0, args.first).map((row) => ({ cursor: encodeCursor(Number(row.id)), node: productFromRow(row) }));
   return { edges, totalCount, pageInfo: { hasNextPage: rows.length > args.first, endCursor: edges.at(-1)?.cursor ?? null } };
-}
-
-/** A plain object for the GraphQL type: the page is only read and answered, never changed. */
-function toProduct(row: ProductRow): Product {
-  return {
-    id: Number(row.id), sku: row.sku, name: row.name, description: row.description,
-    priceCents: Number(row.price_cents), stock: Number(row.stock), active: Boolean(Number(row.active)),
-  } as Product;
 }
