@@ -101,11 +101,10 @@ export async function createApp(services: Services, httpServer: Server): Promise
   ];
   const apolloHandler = expressMiddleware(apollo, { context: ({ req, res }) => context(req, res) });
   app.use("/graphql", ...graphqlHandlers, apolloHandler);
+  const handleErrors = errorHandler(log);
   app.use(notFoundHandler);
-  app.use(errorHandler(log));
+  app.use(handleErrors);
   // The same handlers for POST /graphql, run by the front without Express until something needs it.
-  const handler = graphqlFront(app, [logRequest, setSecurityHeaders, ...graphqlHandlers], [apolloHandler, notFoundHandler, errorHandler(log)]);
+  const handler = graphqlFront(app, [logRequest, setSecurityHeaders, ...graphqlHandlers], [apolloHandler, notFoundHandler, handleErrors]);
   return { express: app, apollo, handler };
 }
-
-

@@ -5,6 +5,7 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
 import Negotiator from "negotiator";
 import type { Context } from "../context";
 import { logGraphQLErrors, recordGraphQLOutcome } from "./request-log";
+import { sendJson } from "./send-json";
 import { isServiceUnavailable } from "./status-plugin";
 
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
@@ -22,13 +23,22 @@ export interface PreparedOperationsOptions {
 
 interface Prepared {
   document: DocumentNode;
-  /** Per operation name (null: none given) Apollo resolved this document with, its compiled form, made on first use. */
-  operations: Map<string | null, CompiledQuery | undefined>;
+  /** Per operation name asked for (null: none) that Apollo resolved this document with. */
+  operations: Map<string | null, ResolvedOperation>;
+}
+
+interface ResolvedOperation {
+  /** The operation's own name, for the log line (undefined: anonymous). */
+  name: string | undefined;
+  /** Made on first use. */
+  compiled?: CompiledQuery;
 }
 
 interface Operation {
-  prepared: Prepared;
-  name: string | null;
+  document: DocumentNode;
+  /** The operation name asked for. */
+  requested: string | null;
+  resolved: ResolvedOperation;
 }
 
 /**
@@ -60,8 +70,9 @@ export class PreparedOperations {
       },
     }),
     requestDidStart: async () => ({
-      didResolveOperation: async ({ request, document }) => {
-        if (request.http?.method === "POST" && typeof request.query === "string") this.remember(request.query, document, request.operationName ?? null);
+      didResolveOperation: async ({ request, document, operationName }) => {
+        if (request.http?.method !== "POST" || typeof request.query !== "string") return;
+        this.remember(request.query, document, request.operationName ?? null, operationName ?? undefined);
       },
     }),
   };
@@ -74,14 +85,14 @@ export class PreparedOperations {
     this.serve(req, res, next, operation, contentType).catch(next);
   };
 
-  private remember(query: string, document: DocumentNode, operationName: string | null): void {
+  private remember(query: string, document: DocumentNode, requested: string | null, name: string | undefined): void {
     const known = this.documents.get(query);
     if (known) {
-      if (!known.operations.has(operationName)) known.operations.set(operationName, undefined);
+      if (!known.operations.has(requested)) known.operations.set(requested, { name });
       return;
     }
     if (this.documents.size >= this.options.maxDocuments) this.documents.delete(this.documents.keys().next().value!);
-    this.documents.set(query, { document, operations: new Map([[operationName, undefined]]) });
+    this.documents.set(query, { document, operations: new Map([[requested, { name }]]) });
   }
 
   private match(req: Request): Operation | undefined {
@@ -92,8 +103,9 @@ export class PreparedOperations {
     if (operationName !== undefined && operationName !== null && typeof operationName !== "string") return undefined;
     if (variables !== undefined && variables !== null && (typeof variables !== "object" || Array.isArray(variables))) return undefined;
     const prepared = this.documents.get(query);
-    const name = operationName ?? null;
-    return prepared?.operations.has(name) ? { prepared, name } : undefined;
+    const requested = operationName ?? null;
+    const resolved = prepared?.operations.get(requested);
+    return resolved ? { document: prepared!.document, requested, resolved } : undefined;
   }
 
   /** Apollo's choice of response type for an Accept header (null: it takes neither JSON type), remembered. */
@@ -111,15 +123,14 @@ export class PreparedOperations {
    * The operation compiled by graphql-jit into a function, once: graphql-js interprets the document anew on
    * every request, which for a page of twenty products was a quarter of the request's CPU.
    */
-  private compiled({ prepared, name }: Operation): CompiledQuery {
-    let compiled = prepared.operations.get(name);
-    if (!compiled) {
-      const result = compileQuery(this.options.schema, prepared.document, name ?? undefined);
+  private compiled({ document, requested, resolved }: Operation): CompiledQuery {
+    if (!resolved.compiled) {
+      const result = compileQuery(this.options.schema, document, requested ?? undefined);
       // Apollo validated the document against this schema, so it compiles; should it not, that is a bug.
       if (!isCompiledQuery(result)) throw new Error(`graphql-jit could not compile a validated document: ${result.errors?.[0]?.message}`);
-      prepared.operations.set(name, (compiled = result));
+      resolved.compiled = result;
     }
-    return compiled;
+    return resolved.compiled;
   }
 
   private async serve(req: Request, res: Response, next: NextFunction, operation: Operation, contentType: string): Promise<void> {
@@ -135,7 +146,7 @@ export class PreparedOperations {
     const result: ExecutionResult = await compiled.query(undefined, contextValue, body.variables ?? {});
     // Variables that do not coerce stop execution before any resolver: Apollo answers those with its 400.
     if (result.data === undefined) return next();
-    const operationName = operationNameOf(operation.prepared.document, body.operationName);
+    const operationName = operation.resolved.name;
     if (!result.errors?.length) {
       recordGraphQLOutcome(res, operationName, [], true);
       return this.send(res, contentType, 200, { data: result.data });
@@ -147,9 +158,10 @@ export class PreparedOperations {
   }
 
   /**
-   * Apollo's error normalization (graphql-jit leaves `extensions` undefined where graphql-js has {}): every error gets a code (INTERNAL_SERVER_ERROR if it has none), an
-   * `extensions.http` status is taken off the error and applied to the response, then formatError runs;
-   * should it throw, the error is masked.
+   * Apollo's error normalization, which Apollo does not export: every error gets a code (INTERNAL_SERVER_ERROR
+   * if it has none; graphql-jit leaves `extensions` undefined where graphql-js has {}), an `extensions.http`
+   * status is taken off the error and applied to the response, then formatError runs; should that throw,
+   * the error is masked.
    */
   private formatErrors(errors: readonly GraphQLError[]): { formatted: GraphQLFormattedError[]; status?: number } {
     let status: number | undefined;
@@ -173,12 +185,7 @@ export class PreparedOperations {
   }
 
   private send(res: Response, contentType: string, status: number, result: { errors?: GraphQLFormattedError[]; data?: unknown }): void {
-    // Node's own API: this also runs without Express (graphql-front.ts).
-    const body = this.options.stringifyResult(result);
-    res.statusCode = status;
-    res.setHeader("content-type", contentType);
-    res.setHeader("content-length", Buffer.byteLength(body));
-    res.end(body);
+    sendJson(res, status, this.options.stringifyResult(result), contentType);
   }
 }
 
@@ -190,10 +197,4 @@ const GRAPHQL_RESPONSE_TYPE = "application/graphql-response+json; charset=utf-8"
 function ensureGraphQLError(value: unknown, prefix = ""): GraphQLError {
   const error = value instanceof Error ? value : new GraphQLError(`Unexpected error value: ${String(value)}`);
   return error instanceof GraphQLError ? error : new GraphQLError(prefix + error.message, { originalError: error });
-}
-
-function operationNameOf(document: DocumentNode, requested: string | null | undefined): string | undefined {
-  if (requested) return requested;
-  const operation = document.definitions.find((d) => d.kind === "OperationDefinition");
-  return operation?.kind === "OperationDefinition" ? operation.name?.value : undefined;
 }

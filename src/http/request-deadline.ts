@@ -1,4 +1,5 @@
 import type { RequestHandler } from "express";
+import { sendJson } from "./send-json";
 
 /**
  * Answers SERVICE_UNAVAILABLE (503) when a request has not been answered in time. Failing connections are
@@ -14,17 +15,12 @@ export function requestDeadline(ms: number): RequestHandler {
       if (res.headersSent) return;
       req.log?.warn({ deadlineMs: ms }, "request timed out waiting for a dependency");
       delete (req as { sessionID?: string }).sessionID;
-      // Node's own API: this also runs without Express (graphql-front.ts).
-      const body = JSON.stringify({
-        errors: [{ message: "A backing service did not answer in time. Try again shortly.", extensions: { code: "SERVICE_UNAVAILABLE" } }],
-      });
-      res.statusCode = 503;
-      res.setHeader("content-type", "application/json; charset=utf-8");
-      res.setHeader("content-length", Buffer.byteLength(body));
-      res.end(body);
+      const body = { errors: [{ message: "A backing service did not answer in time. Try again shortly.", extensions: { code: "SERVICE_UNAVAILABLE" } }] };
+      sendJson(res, 503, JSON.stringify(body));
     }, ms);
     timer.unref();
-    res.once("finish", () => clearTimeout(timer)).once("close", () => clearTimeout(timer));
+    // 'close' comes once per response, whether it was sent in full or cut off.
+    res.once("close", () => clearTimeout(timer));
     next();
   };
 }
