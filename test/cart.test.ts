@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { sweepAbandonedCarts } from "../src/cart/cart-sweeper";
 import { startServer, type RunningServer } from "../src/server";
-import { createCart, inLockedCart, upsertLine } from "../src/cart/cart-store";
+import { refusalOfProcedure } from "../src/cart/cart";
+import { createCart, inLockedCart, putLine, upsertLine } from "../src/cart/cart-store";
 import { CartLine } from "../src/entities/cart-line.entity";
 import { TestClient, codes } from "./helpers/client";
 import { login, registerUser } from "./helpers/factories";
@@ -146,6 +147,19 @@ describe("addToCart", () => {
     assert.deepEqual(codes(res), ["BAD_USER_INPUT"]);
     assert.equal(typeof res.errors![0].extensions!.fields.cart, "string");
     assert.equal((await readCart(client)).lines.length, 50);
+  });
+
+  it("answers NOT_FOUND, leaving the cart as it was, for a visitor with a cart adding a missing or inactive product", async () => {
+    const [kept, inactive] = await Promise.all([createProduct(admin), createProduct(admin, { active: false })]);
+    const client = server.client();
+    await addToCart(client, kept.id, 2);
+    for (const productId of ["999999999", inactive.id]) {
+      for (const mutation of [ADD_TO_CART, SET_CART_QUANTITY]) {
+        const res = await client.gql(mutation, { productId, quantity: 1 });
+        assert.deepEqual(codes(res), ["NOT_FOUND"], `${productId} ${mutation}`);
+      }
+    }
+    assert.deepEqual(cartLines(await readCart(client)), [[kept.id, 2]]);
   });
 });
 
@@ -311,6 +325,17 @@ describe("concurrent writes, through two instances sharing MySQL and Redis", () 
     assert.equal(cart.itemCount, 20);
   });
 
+  it("concurrent adds of new products never take a cart above 50 lines", async () => {
+    const client = server.client();
+    for (let i = 0; i < 48; i++) await addToCart(client, (await createProduct(admin)).id, 1);
+    const extra = await Promise.all(Array.from({ length: 6 }, () => createProduct(admin)));
+    const clients = await onBoth(client);
+    const results = await Promise.all(extra.map((p, i) => clients[i % 2].gql(ADD_TO_CART, { productId: p.id, quantity: 1 })));
+    assert.deepEqual(tally(results), { OK: 2, BAD_USER_INPUT: 4 });
+    assert.ok(results.filter((res) => res.errors).every((res) => typeof res.errors![0].extensions!.fields.cart === "string"));
+    assert.equal((await readCart(client)).lines.length, 50);
+  });
+
   it("concurrent adds never take a line above the stock or above 99", async () => {
     const [scarce, plenty] = await Promise.all([createProduct(admin, { stock: 10 }), createProduct(admin, { stock: 1000 })]);
     const client = server.client();
@@ -320,6 +345,39 @@ describe("concurrent writes, through two instances sharing MySQL and Redis", () 
     assert.deepEqual(tally(forScarce), { OK: 10, OUT_OF_STOCK: 15 });
     assert.deepEqual(tally(forPlenty), { OK: 9, BAD_USER_INPUT: 16 });
     assert.deepEqual(cartLines(await readCart(client)), [[plenty.id, 99], [scarce.id, 10]]);
+  });
+});
+
+describe("cart_put_line, the MySQL line write", () => {
+  const limits = { maxLineQuantity: 99, maxCartLines: 2 };
+
+  it("creates the cart when there is none, writes within the limits it is given, and answers what it saw when it refuses", async () => {
+    const [a, b, c] = await Promise.all([createProduct(admin, { stock: 7 }), createProduct(admin), createProduct(admin)]);
+    const em = server.services.orm.em;
+    const owner = { sessionKey: `put-${Date.now()}-${Math.random()}` };
+    assert.deepEqual(await putLine(em, owner, Number(a.id), 3, "add", limits), { applied: true });
+    assert.deepEqual(await putLine(em, owner, Number(a.id), 2, "add", limits), { applied: true });
+    assert.deepEqual(await putLine(em, owner, Number(a.id), 3, "add", limits), {
+      applied: false,
+      state: { stock: 7, active: true, lineCount: 1, inCart: 5 },
+    });
+    assert.deepEqual(await putLine(em, owner, Number(b.id), 9, "set", limits), { applied: true });
+    assert.deepEqual(await putLine(em, owner, Number(c.id), 1, "add", limits), {
+      applied: false,
+      state: { stock: 100, active: true, lineCount: 2, inCart: 0 },
+    });
+    assert.deepEqual(await putLine(em, owner, 999999999, 1, "add", limits), { applied: false, state: null });
+    const rows = await server.sql(
+      "SELECT product_id, quantity FROM cart_lines JOIN carts ON carts.id = cart_id WHERE session_key = ? ORDER BY cart_lines.id",
+      [owner.sessionKey],
+    );
+    assert.deepEqual(rows.map((r: any) => [String(r.product_id), r.quantity]), [[a.id, 5], [b.id, 9]]);
+  });
+
+  it("a refusal the API's own rules would allow is an internal error, not a made-up user error", () => {
+    const allowed = { stock: 10, active: true, lineCount: 1, inCart: 1 };
+    assert.match(refusalOfProcedure(allowed, 7, 1, "add").message, /refused a line the rules allow/);
+    assert.equal((refusalOfProcedure(allowed, 7, 20, "set") as any).extensions?.code, "OUT_OF_STOCK");
   });
 });
 

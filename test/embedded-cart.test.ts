@@ -3,7 +3,7 @@ import { after, before, it } from "node:test";
 import { codes, type TestClient } from "./helpers/client";
 import { registerUser } from "./helpers/factories";
 import { startEmbeddedServer, type TestServer } from "./helpers/server";
-import { ADD_TO_CART, ADMIN_ENV, CHECKOUT, addToCart, cartLines, createProduct, loginAdmin, readCart } from "./helpers/shop";
+import { ADD_TO_CART, ADMIN_ENV, CHECKOUT, SET_CART_QUANTITY, addToCart, cartLines, createProduct, loginAdmin, readCart } from "./helpers/shop";
 
 // The same cart and checkout on the embedded defaults: SQLite and the in-process session store.
 let server: TestServer;
@@ -59,4 +59,28 @@ it("searches products case-insensitively with % and _ taken literally, on SQLite
   assert.deepEqual((await search("LINEN 100%")).edges.map((e: any) => e.node.id), [percent.id]);
   assert.deepEqual((await search("o'brien's SNAKE_")).edges.map((e: any) => e.node.id), [quoted.id]);
   assert.equal((await search("e_c")).totalCount, 1);
+});
+
+it("refuses a line above 99, above the stock, a 51st product and an inactive one on SQLite too, changing nothing", async () => {
+  const [plenty, scarce, inactive] = await Promise.all([
+    createProduct(admin, { stock: 500 }),
+    createProduct(admin, { stock: 3 }),
+    createProduct(admin, { active: false }),
+  ]);
+  const client = server.client();
+  await addToCart(client, plenty.id, 95);
+  const refusals = [
+    [await client.gql(ADD_TO_CART, { productId: plenty.id, quantity: 5 }), "BAD_USER_INPUT"],
+    [await client.gql(SET_CART_QUANTITY, { productId: scarce.id, quantity: 4 }), "OUT_OF_STOCK"],
+    [await client.gql(ADD_TO_CART, { productId: inactive.id, quantity: 1 }), "NOT_FOUND"],
+  ] as const;
+  assert.deepEqual(refusals.map(([res]) => codes(res)), refusals.map(([, code]) => [code]));
+  assert.equal(refusals[1][0].errors![0].extensions!.available, 3);
+  assert.deepEqual(cartLines(await readCart(client)), [[plenty.id, 95]]);
+
+  for (let i = 0; i < 49; i++) await addToCart(client, (await createProduct(admin)).id, 1);
+  const fiftyFirst = await client.gql(ADD_TO_CART, { productId: scarce.id, quantity: 1 });
+  assert.deepEqual(codes(fiftyFirst), ["BAD_USER_INPUT"]);
+  assert.equal(typeof fiftyFirst.errors![0].extensions!.fields.cart, "string");
+  assert.equal((await readCart(client)).lines.length, 50);
 });

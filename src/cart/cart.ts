@@ -1,14 +1,14 @@
 import type { EntityManager } from "@mikro-orm/core";
+import { MySqlPlatform } from "@mikro-orm/mysql";
 import type { Context } from "../context";
 import { selectRow } from "../db/plain-sql";
 import { CartLine } from "../entities/cart-line.entity";
-import type { Cart } from "../entities/cart.entity";
 import { parseId } from "../entities/ids";
 import { BadUserInputError, NotFoundError, OutOfStockError } from "../errors";
 import type { CartView } from "../resolvers/cart.type";
 import { MAX_CART_LINES, MAX_LINE_QUANTITY } from "./cart-limits";
 import { currentOwner, ownerForWriting, type CartOwner } from "./cart-owner";
-import { upsertLine, withLockedCart } from "./cart-store";
+import { lineState, putLine, upsertLine, withLockedCart, type LineState } from "./cart-store";
 import { loadCart } from "./cart-view";
 
 const isQuantity = (q: number, min: number) => Number.isInteger(q) && q >= min && q <= MAX_LINE_QUANTITY;
@@ -21,11 +21,8 @@ export function readCart(ctx: Context): Promise<CartView> {
 export async function addToCart(ctx: Context, productId: string, quantity: number): Promise<CartView> {
   if (!isQuantity(quantity, 1)) throw new BadUserInputError({ quantity: `must be from 1 to ${MAX_LINE_QUANTITY}` });
   const { owner, id } = await ownerForLineWrite(ctx, productId, quantity);
-  await withLockedCart(ctx.em, owner, async (tem, cart) => {
-    await checkLine(tem, cart, id, (inCart) => inCart + quantity);
-    await upsertLine(tem, cart, id, quantity, "add");
-  });
-  return loadCart(ctx.em.fork(), owner);
+  await writeLine(ctx.em, owner, id, quantity, "add");
+  return loadCart(ctx.em, owner);
 }
 
 /** Sets a line's quantity; 0 removes it. */
@@ -33,11 +30,8 @@ export async function setCartQuantity(ctx: Context, productId: string, quantity:
   if (!isQuantity(quantity, 0)) throw new BadUserInputError({ quantity: `must be from 0 to ${MAX_LINE_QUANTITY}` });
   if (quantity === 0) return removeFromCart(ctx, productId);
   const { owner, id } = await ownerForLineWrite(ctx, productId, quantity);
-  await withLockedCart(ctx.em, owner, async (tem, cart) => {
-    await checkLine(tem, cart, id, () => quantity);
-    await upsertLine(tem, cart, id, quantity, "set");
-  });
-  return loadCart(ctx.em.fork(), owner);
+  await writeLine(ctx.em, owner, id, quantity, "set");
+  return loadCart(ctx.em, owner);
 }
 
 /** A product that is not in the cart is a no-op; NOT_FOUND only when the product does not exist. */
@@ -59,7 +53,7 @@ export async function clearCart(ctx: Context): Promise<CartView> {
 /**
  * Whose cart a line write goes to, and the product's id. A visitor with no session yet is checked against
  * the product first, so that a refused write starts no session for them; anyone else is checked once, by
- * checkLine under the cart's lock, which sees the same product and the line as it is.
+ * writeLine under the cart's lock, which sees the same product and the line as it is.
  */
 async function ownerForLineWrite(ctx: Context, productId: string, quantity: number): Promise<{ owner: CartOwner; id: number }> {
   const owner = currentOwner(ctx);
@@ -91,31 +85,61 @@ async function findProduct(em: EntityManager, id: string, { activeOnly }: { acti
 }
 
 /**
- * Under the cart's lock: would the line hold `wanted(quantity now in the cart)` and stay within 99,
- * the current stock, and the number of lines a cart may have?
+ * Adds `quantity` to the product's line (mode "add") or sets the line to it ("set"), refusing with the API's
+ * error when the line would break a rule. On MySQL the cart_put_line procedure does the whole write in one
+ * round trip (putLine); on SQLite, which has no procedures and runs one write transaction at a time, the
+ * same steps run as statements in a transaction. Both decide by the rules of lineRefusal.
  */
-async function checkLine(tem: EntityManager, cart: Cart, productId: number, wanted: (inCart: number) => number): Promise<void> {
-  // One plain query for what two ORM reads (the cart's lines, the product) used to fetch: this runs
-  // inside the cart's lock on every cart write, where entity hydration was most of the cost.
-  const row = await selectRow<LineCheckRow>(
-    tem,
-    `select p.stock, p.active,
-       (select count(*) from cart_lines where cart_id = ?) as line_count,
-       (select quantity from cart_lines where cart_id = ? and product_id = ?) as in_cart
-     from products p where p.id = ?`,
-    [cart.id, cart.id, productId, productId],
+async function writeLine(em: EntityManager, owner: CartOwner, productId: number, quantity: number, mode: "add" | "set"): Promise<void> {
+  if (em.getPlatform() instanceof MySqlPlatform) {
+    const outcome = await putLine(em, owner, productId, quantity, mode, { maxLineQuantity: MAX_LINE_QUANTITY, maxCartLines: MAX_CART_LINES });
+    if (outcome.applied) return;
+    throw refusalOfProcedure(outcome.state, productId, quantity, mode);
+  }
+  await withLockedCart(em, owner, async (tem, cart) => {
+    const row = await selectRow<LineCheckRow>(
+      tem,
+      `select p.stock, p.active,
+         (select count(*) from cart_lines where cart_id = ?) as line_count,
+         (select quantity from cart_lines where cart_id = ? and product_id = ?) as in_cart
+       from products p where p.id = ?`,
+      [cart.id, cart.id, productId, productId],
+    );
+    const state = row ? lineState(row) : null;
+    const refusal = lineRefusal(state, productId, quantity, mode);
+    if (refusal) throw refusal;
+    await upsertLine(tem, cart, productId, quantity, mode);
+  });
+}
+
+/**
+ * The rules of a line write, given the product and the line as they are under the cart's lock: the error
+ * to answer with, or undefined when the line may be written. The line would hold `quantity` more ("add")
+ * or exactly `quantity` ("set"); it must stay within 99, within the current stock, and a new line within
+ * the number of lines a cart may have. An inactive product cannot be added: to a shopper it does not exist.
+ */
+export function lineRefusal(state: LineState | null, productId: number, quantity: number, mode: "add" | "set"): Error | undefined {
+  if (!state || !state.active) return new NotFoundError("Product");
+  const wanted = mode === "add" ? state.inCart + quantity : quantity;
+  if (wanted > MAX_LINE_QUANTITY) {
+    return new BadUserInputError({ quantity: `would make ${wanted} in the cart; a line holds at most ${MAX_LINE_QUANTITY}` });
+  }
+  if (wanted > state.stock) return new OutOfStockError(String(productId), state.stock);
+  if (!state.inCart && state.lineCount >= MAX_CART_LINES) {
+    return new BadUserInputError({ cart: `holds at most ${MAX_CART_LINES} different products` });
+  }
+  return undefined;
+}
+
+/**
+ * The error for a write the cart_put_line procedure refused. It applies the rules of lineRefusal in SQL, so
+ * lineRefusal names the one broken; should the two ever disagree, that is a bug, answered as an internal error.
+ */
+export function refusalOfProcedure(state: LineState | null, productId: number, quantity: number, mode: "add" | "set"): Error {
+  return (
+    lineRefusal(state, productId, quantity, mode) ??
+    new Error(`cart_put_line refused a line the rules allow: ${JSON.stringify({ state, productId, quantity, mode })}`)
   );
-  if (!row || !Number(row.active)) throw new NotFoundError("Product");
-  const inCart = Number(row.in_cart ?? 0);
-  const stock = Number(row.stock);
-  const quantity = wanted(inCart);
-  if (quantity > MAX_LINE_QUANTITY) {
-    throw new BadUserInputError({ quantity: `would make ${quantity} in the cart; a line holds at most ${MAX_LINE_QUANTITY}` });
-  }
-  if (quantity > stock) throw new OutOfStockError(String(productId), stock);
-  if (!inCart && Number(row.line_count) >= MAX_CART_LINES) {
-    throw new BadUserInputError({ cart: `holds at most ${MAX_CART_LINES} different products` });
-  }
 }
 
 interface LineCheckRow {

@@ -25,3 +25,25 @@ export async function selectRows<T>(em: EntityManager, sql: string, params: read
 export async function selectRow<T>(em: EntityManager, sql: string, params: readonly SqlValue[]): Promise<T | undefined> {
   return (await selectRows<T>(em, sql, params))[0];
 }
+
+/**
+ * Calls a stored procedure (MySQL) through knex like selectRows, and answers the first row of the first result
+ * set it selects. A driver error comes back as MikroORM's exception for it (DeadlockException and the rest),
+ * as from the ORM's own statements, so that callers can tell which ones to retry.
+ */
+export async function callProcedure<T>(em: EntityManager, name: string, args: ReadonlyArray<SqlValue | boolean | Date | null>): Promise<T> {
+  const knex = (em.getConnection() as AbstractSqlConnection).getKnex();
+  const query = knex.raw(`call ${name}(${args.map(() => "?").join(", ")})`, args as never);
+  const transaction = em.getTransactionContext();
+  if (transaction) query.transacting(transaction);
+  let result: [unknown[][]];
+  try {
+    result = await query;
+  } catch (err) {
+    throw em.getPlatform().getExceptionConverter().convertException(err as Error);
+  }
+  // mysql2 answers [result sets..., the call's own status] as the rows of a CALL.
+  const row = result[0][0]?.[0];
+  if (row === undefined) throw new Error(`procedure ${name} selected no row`);
+  return row as T;
+}
