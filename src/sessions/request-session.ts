@@ -3,6 +3,7 @@ import type { Request, Response } from "express";
 import type { Config } from "../config";
 import { ensureExpress } from "../http/graphql-front";
 import type { SessionBackend } from "./session-backend";
+import { startSession } from "./session-middleware";
 
 const newPublicId = () => randomBytes(16).toString("base64url");
 const call = (fn: (cb: (err?: unknown) => void) => void) =>
@@ -36,7 +37,7 @@ export class RequestSession {
 
   /** Starts storing a session for this visitor (an anonymous cart needs one) and returns its public id. */
   async ensureStarted(): Promise<string> {
-    const sess = this.req.session;
+    const sess = await startSession(this.req, this.res);
     if (!sess.createdAt) {
       this.initialize();
       await call((cb) => sess.save(cb));
@@ -49,7 +50,7 @@ export class RequestSession {
    * the caller can carry over what the anonymous session had (its cart).
    */
   async logIn(userId: number, rememberMe: boolean): Promise<{ previousPublicId?: string }> {
-    const previous = this.req.session;
+    const previous = await startSession(this.req, this.res);
     const previousPublicId = previous.createdAt ? previous.publicId : undefined;
     if (previous.userId !== undefined && previousPublicId) {
       await this.backend.unregister(previous.userId, previousPublicId);

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import type { RequestHandler } from "express";
-import session from "express-session";
+import type { Request, RequestHandler, Response } from "express";
+import session, { type Session, type SessionData } from "express-session";
 import type { Config } from "../config";
 import { ensureExpress } from "../http/graphql-front";
 import type { SessionBackend } from "./session-backend";
@@ -60,11 +60,43 @@ export function sessionMiddleware(config: Config, backend: SessionBackend, log: 
   // When the store cannot be read, the request goes on to the error handler (503) with no session, and
   // must neither save nor end one: express-session would otherwise destroy the unreadable session when
   // the response ends, logging its owner out if the store was back by then.
-  const load: RequestHandler = (req, res, next) =>
+  const run: RequestHandler = (req, res, next) =>
     express(req, res, (err?: unknown) => {
       if (err) delete (req as { sessionID?: string }).sessionID;
       next(err);
     });
 
+  // A request without the session cookie has no session to load, yet express-session would make one for
+  // it all the same (a random id, and a hash of it now and again at the end) only to drop it unsaved. Those
+  // are most requests of new visitors and all of crawlers'. For them express-session runs when something
+  // starts a session (startSession), which makes the same new session then.
+  const cookiePrefix = `${config.session.cookieName}=`;
+  const load: RequestHandler = (req, res, next) => {
+    const cookies = req.headers.cookie;
+    if (cookies?.includes(cookiePrefix)) return run(req, res, next);
+    (req as Partial<LazySession>)[START] = () => new Promise<void>((resolve, reject) => run(req, res, (err) => (err ? reject(err) : resolve())));
+    next();
+  };
+
   return [load, enforceTimeouts];
+}
+
+const START = Symbol("sessiongraph.startSession");
+
+interface LazySession {
+  [START]: () => Promise<void>;
+}
+
+/**
+ * The request's express-session, made now if the request came without a session cookie and none was made
+ * yet. Only before the response's headers are sent: that is when express-session sets its cookie.
+ */
+export async function startSession(req: Request, res: Response): Promise<Session & Partial<SessionData>> {
+  if (!req.session) {
+    const start = (req as Partial<LazySession>)[START];
+    if (!start || res.headersSent) throw new Error("no session can be started for this request");
+    delete (req as Partial<LazySession>)[START];
+    await start();
+  }
+  return req.session;
 }
