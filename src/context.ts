@@ -1,6 +1,6 @@
 import type { EntityManager } from "@mikro-orm/core";
 import type { Request, Response } from "express";
-import type { Logger } from "pino";
+import type { RequestLog } from "./http/deferred-logger";
 import { User } from "./entities/user.entity";
 import type { Services } from "./services";
 import { RequestSession } from "./sessions/request-session";
@@ -13,7 +13,7 @@ export interface Context {
   services: Services;
   ip: string;
   requestId: string;
-  log: Logger;
+  log: RequestLog;
 }
 
 /** The one place that reads the HTTP request: everything a resolver needs, for one request. */

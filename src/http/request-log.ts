@@ -4,7 +4,7 @@ import type { RequestHandler, Response } from "express";
 import type { GraphQLError, GraphQLFormattedError } from "graphql";
 import type { Logger } from "pino";
 import type { Context } from "../context";
-import { deferredLogger } from "./deferred-logger";
+import { deferredLogger, type RequestLog } from "./deferred-logger";
 import { classifyError } from "./format-error";
 
 interface GraphQLOutcome {
@@ -31,7 +31,7 @@ declare module "http" {
     /** The request's id: the caller's X-Request-Id when it is safe to log, else a random UUID. */
     id: string;
     /** This request's logger (bound to its id, method and path), made on first use. */
-    log: Logger;
+    log: RequestLog;
   }
 }
 
@@ -52,7 +52,7 @@ export function requestLogger(log: Logger): RequestHandler {
     req.id = id;
     res.setHeader("x-request-id", id);
     const reqFields = () => ({ id, method: req.method, url: req.originalUrl.split("?")[0] });
-    req.log = deferredLogger(() => log.child({ req: reqFields() }));
+    req.log = deferredLogger(log, () => log.child({ req: reqFields() }));
 
     const started = performance.now();
     // 'close' comes once per response, after 'finish' when it was sent in full, alone when it was cut off.
@@ -70,7 +70,7 @@ export function requestLogger(log: Logger): RequestHandler {
 }
 
 /** Logs the errors a GraphQL request met that are not the contract's: bugs, and backing services down. */
-export function logGraphQLErrors(log: Logger, errors: readonly GraphQLError[]): void {
+export function logGraphQLErrors(log: RequestLog, errors: readonly GraphQLError[]): void {
   for (const error of errors) {
     const kind = classifyError(error, error);
     if (kind === "unknown") log.error({ err: error.originalError ?? error, path: error.path }, "unexpected error");
