@@ -399,6 +399,36 @@ describe("login, logout and login again", () => {
     assert.deepEqual(await server.sql("SELECT id FROM carts WHERE user_id IS NULL AND id IN (SELECT cart_id FROM cart_lines WHERE product_id = ?)", [c.id]), []);
   });
 
+  it("a login whose cart merge fails answers the error and leaves the visitor anonymous, with their cart", async () => {
+    const [kept, anonymous] = await Promise.all([createProduct(admin), createProduct(admin)]);
+    const device = server.client();
+    const user = await registerUser(device);
+    await addToCart(device, kept.id, 1);
+    const browser = server.client();
+    await addToCart(browser, anonymous.id, 2);
+    const [{ session_key: sessionKey }] = await server.sql(
+      "SELECT session_key FROM carts WHERE id IN (SELECT cart_id FROM cart_lines WHERE product_id = ?)",
+      [anonymous.id],
+    );
+    // The merge deletes the anonymous cart last, in its transaction: make exactly that fail.
+    await server.sql(
+      `CREATE TRIGGER fail_merge BEFORE DELETE ON carts FOR EACH ROW
+       BEGIN IF OLD.session_key = '${sessionKey}' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'merge fails in this test'; END IF; END`,
+    );
+    try {
+      const res = await login(browser, user.email);
+      assert.deepEqual(codes(res), ["INTERNAL_SERVER_ERROR"]);
+    } finally {
+      await server.sql("DROP TRIGGER fail_merge");
+    }
+    assert.deepEqual((await browser.ok(`{ me { id } }`)).me, null);
+    assert.deepEqual(cartLines(await readCart(browser)), [[anonymous.id, 2]]);
+    assert.deepEqual(cartLines(await readCart(device)), [[kept.id, 1]]);
+
+    await login(browser, user.email);
+    assert.deepEqual(cartLines(await readCart(browser)), [[kept.id, 1], [anonymous.id, 2]]);
+  });
+
   it("register merges the anonymous cart too", async () => {
     const product = await createProduct(admin);
     const client = server.client();

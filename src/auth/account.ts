@@ -60,8 +60,11 @@ export function requireUser(ctx: Context): User {
 }
 
 async function startSession(ctx: Context, user: User, rememberMe: boolean): Promise<void> {
-  const { previousPublicId } = await ctx.session.logIn(user.id, rememberMe);
+  // The cart the visitor filled before logging in is keyed by the session that logIn replaces. It is merged
+  // first: should the merge fail, the visitor is answered the error and stays as they were, anonymous with
+  // their cart, rather than being logged in behind an error with their cart left on a session that ended.
+  const anonymous = ctx.session.publicId;
+  if (anonymous) await mergeAnonymousCart(ctx.em, anonymous, user.id);
+  await ctx.session.logIn(user.id, rememberMe);
   ctx.user = user;
-  // The cart the visitor filled before logging in was keyed by the session that logIn just replaced.
-  if (previousPublicId) await mergeAnonymousCart(ctx.em, previousPublicId, user.id);
 }

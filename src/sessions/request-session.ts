@@ -45,11 +45,8 @@ export class RequestSession {
     return sess.publicId!;
   }
 
-  /**
-   * Logs in with a new session id (no fixation). Returns the public id of the session it replaced, so
-   * the caller can carry over what the anonymous session had (its cart).
-   */
-  async logIn(userId: number, rememberMe: boolean): Promise<{ previousPublicId?: string }> {
+  /** Logs in with a new session id (no fixation); the session it replaces ends. */
+  async logIn(userId: number, rememberMe: boolean): Promise<void> {
     const previous = await startSession(this.req, this.res);
     const previousPublicId = previous.createdAt ? previous.publicId : undefined;
     if (previous.userId !== undefined && previousPublicId) {
@@ -65,7 +62,6 @@ export class RequestSession {
     }
     await call((cb) => sess.save(cb));
     await this.backend.register(userId, sess.publicId!, this.req.sessionID);
-    return { previousPublicId };
   }
 
   /** Ends this session on the server and clears the cookie. False when there was none. */
