@@ -26,4 +26,9 @@ describe("generated client types", () => {
     const { code, output } = await run("tsc", ["-p", "examples/web", "--noEmit"]);
     assert.equal(code, 0, output);
   });
+
+  it("type-check the playground page (vite bundles it without checking types)", async () => {
+    const { code, output } = await run("tsc", ["-p", "playground", "--noEmit"]);
+    assert.equal(code, 0, output);
+  });
 });
