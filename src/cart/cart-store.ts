@@ -14,6 +14,7 @@ import { KeyedQueue } from "./keyed-queue";
  * of the pool, not all of them. The row lock still orders writes across instances.
  */
 const queue = new KeyedQueue();
+const queueKey = (owner: CartOwner) => ("userId" in owner ? `user:${owner.userId}` : `session:${owner.sessionKey}`);
 
 /**
  * Runs `change` in a short transaction holding the owner's cart row locked (SELECT ... FOR UPDATE on
@@ -28,8 +29,7 @@ export function withLockedCart<T>(
   change: (tem: EntityManager, cart: Cart) => Promise<T>,
   options: { create?: boolean } = {},
 ): Promise<T | undefined> {
-  const key = "userId" in owner ? `user:${owner.userId}` : `session:${owner.sessionKey}`;
-  return queue.run(key, () => inLockedCart(em, owner, change, options));
+  return queue.run(queueKey(owner), () => inLockedCart(em, owner, change, options));
 }
 
 /** withLockedCart without the in-process queue: the database's guarantee alone (exported for its test). */
@@ -112,7 +112,6 @@ export function putLine(
   mode: "add" | "set",
   limits: { maxLineQuantity: number; maxCartLines: number },
 ): Promise<PutLineOutcome> {
-  const key = "userId" in owner ? `user:${owner.userId}` : `session:${owner.sessionKey}`;
   const args = [
     "userId" in owner ? owner.userId : null,
     "sessionKey" in owner ? owner.sessionKey : null,
@@ -123,7 +122,7 @@ export function putLine(
     limits.maxCartLines,
     new Date(),
   ];
-  return queue.run(key, async () => {
+  return queue.run(queueKey(owner), async () => {
     // As in inLockedCart: a cart can vanish between its creation and the write (a login merging it away).
     for (let attempt = 0; attempt < 3; attempt++) {
       const row = await retryOnDeadlock(() => callProcedure<PutLineRow>(em, "cart_put_line", args));

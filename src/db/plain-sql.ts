@@ -13,10 +13,7 @@ export type SqlValue = string | number;
  * of products, measured alone.
  */
 export async function selectRows<T>(em: EntityManager, sql: string, params: readonly SqlValue[]): Promise<T[]> {
-  const query = (em.getConnection() as AbstractSqlConnection).getKnex().raw(sql, params);
-  const transaction = em.getTransactionContext();
-  if (transaction) query.transacting(transaction);
-  const result: unknown = await query;
+  const result: unknown = await rawQuery(em, sql, params);
   // mysql2 answers [rows, fields]; better-sqlite3 the rows.
   return (em.getPlatform() instanceof MySqlPlatform ? (result as [T[]])[0] : result) as T[];
 }
@@ -32,13 +29,9 @@ export async function selectRow<T>(em: EntityManager, sql: string, params: reado
  * as from the ORM's own statements, so that callers can tell which ones to retry.
  */
 export async function callProcedure<T>(em: EntityManager, name: string, args: ReadonlyArray<SqlValue | boolean | Date | null>): Promise<T> {
-  const knex = (em.getConnection() as AbstractSqlConnection).getKnex();
-  const query = knex.raw(`call ${name}(${args.map(() => "?").join(", ")})`, args as never);
-  const transaction = em.getTransactionContext();
-  if (transaction) query.transacting(transaction);
   let result: [unknown[][]];
   try {
-    result = await query;
+    result = await rawQuery(em, `call ${name}(${args.map(() => "?").join(", ")})`, args);
   } catch (err) {
     throw em.getPlatform().getExceptionConverter().convertException(err as Error);
   }
@@ -46,4 +39,12 @@ export async function callProcedure<T>(em: EntityManager, name: string, args: Re
   const row = result[0][0]?.[0];
   if (row === undefined) throw new Error(`procedure ${name} selected no row`);
   return row as T;
+}
+
+/** A knex raw query on the ORM's pool, in the EntityManager's transaction when it has one. */
+function rawQuery(em: EntityManager, sql: string, params: ReadonlyArray<SqlValue | boolean | Date | null>) {
+  const query = (em.getConnection() as AbstractSqlConnection).getKnex().raw(sql, params as never);
+  const transaction = em.getTransactionContext();
+  if (transaction) query.transacting(transaction);
+  return query;
 }

@@ -3,7 +3,8 @@ import type { Bindings, Logger } from "pino";
 /** What request-scoped code logs through: the levels, `child` and `isLevelEnabled` of a pino logger. */
 export type RequestLog = Pick<Logger, "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "child" | "isLevelEnabled">;
 
-type Level = "fatal" | "error" | "warn" | "info" | "debug" | "trace";
+const LEVELS = ["fatal", "error", "warn", "info", "debug", "trace"] as const;
+type Level = (typeof LEVELS)[number];
 
 /**
  * A request's logger, made on first use: a pino child logger serializes its bindings when it is made, which
@@ -21,25 +22,6 @@ class DeferredLogger {
     private readonly make: () => Logger,
   ) {}
 
-  fatal(...args: unknown[]): void {
-    this.write("fatal", args);
-  }
-  error(...args: unknown[]): void {
-    this.write("error", args);
-  }
-  warn(...args: unknown[]): void {
-    this.write("warn", args);
-  }
-  info(...args: unknown[]): void {
-    this.write("info", args);
-  }
-  debug(...args: unknown[]): void {
-    this.write("debug", args);
-  }
-  trace(...args: unknown[]): void {
-    this.write("trace", args);
-  }
-
   child(bindings: Bindings): Logger {
     return this.target().child(bindings);
   }
@@ -49,7 +31,7 @@ class DeferredLogger {
     return this.parent.isLevelEnabled(level);
   }
 
-  private write(level: Level, args: unknown[]): void {
+  write(level: Level, args: unknown[]): void {
     if (!this.parent.isLevelEnabled(level)) return;
     (this.target()[level] as (...a: unknown[]) => void)(...args);
   }
@@ -57,6 +39,14 @@ class DeferredLogger {
   private target(): Logger {
     return (this.logger ??= this.make());
   }
+}
+
+// The level methods, one per level on the prototype: each writes through the child logger if its level is on.
+interface DeferredLogger extends Record<Level, (...args: unknown[]) => void> {}
+for (const level of LEVELS) {
+  DeferredLogger.prototype[level] = function (this: DeferredLogger, ...args: unknown[]) {
+    this.write(level, args);
+  };
 }
 
 /** A logger for one request, a child of `parent` made by `make` when something is first logged through it. */
