@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, describe, it } from "node:test";
+import { sessionTtlSeconds } from "../src/sessions/session-data";
 import { login, me, registerUser } from "./helpers/factories";
 import { startTestServer, type TestServer } from "./helpers/server";
 
@@ -57,5 +58,63 @@ describe("absolute timeout", () => {
     const expires = /Expires=([^;]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1];
     assert.ok(expires);
     assert.ok(Date.parse(expires) - Date.now() <= 3000);
+  });
+});
+
+describe("the store's expiry", () => {
+  let server: TestServer;
+  before(async () => {
+    // lastSeenAt is written at most every idle/4 = 1 s here.
+    server = await startTestServer("expiry_store", { SESSION_IDLE_TIMEOUT_S: "4", SESSION_ABSOLUTE_TIMEOUT_S: "60" });
+  });
+  after(() => server?.close());
+
+  const sessionKeyTtlMs = async () => {
+    const redis = server.services.sessions.redis!;
+    const keys = await redis.keys(`${server.config.redis!.keyPrefix}sess:*`);
+    assert.equal(keys.length, 1);
+    return redis.pTTL(keys[0]);
+  };
+
+  it("is the session's end by the rules, and a request that changes nothing does not move it", async () => {
+    const client = server.client();
+    await registerUser(client);
+    const before = await sessionKeyTtlMs();
+    assert.ok(before > 3000 && before <= 4000, `ttl ${before}`);
+    await sleep(400);
+    assert.notEqual(await me(client), null);
+    // A touch would have set it back to 4 s; the session still ends 4 s after it was last seen.
+    const after = await sessionKeyTtlMs();
+    assert.ok(after <= before - 300, `ttl ${before} then ${after}`);
+  });
+
+  it("moves with lastSeenAt, so a session in use stays", async () => {
+    const redis = server.services.sessions.redis!;
+    await redis.del(await redis.keys(`${server.config.redis!.keyPrefix}sess:*`)); // the first test's session
+    const client = server.client();
+    await registerUser(client);
+    await sleep(1200);
+    const before = await sessionKeyTtlMs();
+    assert.notEqual(await me(client), null);
+    const after = await sessionKeyTtlMs();
+    assert.ok(after > before + 800 && after <= 4000, `ttl ${before} then ${after}`);
+  });
+});
+
+describe("sessionTtlSeconds", () => {
+  const t = { idleTimeoutS: 60, absoluteTimeoutS: 600 };
+  const now = 1_000_000_000;
+  it("counts the idle timeout from lastSeenAt", () => {
+    assert.equal(sessionTtlSeconds({ createdAt: now - 100_000, lastSeenAt: now - 10_000 }, t, now), 50);
+    assert.equal(sessionTtlSeconds({ createdAt: now - 100_000, lastSeenAt: now - 9_500 }, t, now), 51); // rounded up
+  });
+  it("is cut short by the absolute lifetime, and is never negative", () => {
+    assert.equal(sessionTtlSeconds({ createdAt: now - 590_000, lastSeenAt: now }, t, now), 10);
+    assert.equal(sessionTtlSeconds({ createdAt: now - 100_000, lastSeenAt: now - 70_000 }, t, now), 0);
+    assert.equal(sessionTtlSeconds({ createdAt: now - 700_000, lastSeenAt: now }, t, now), 0);
+  });
+  it("starts from createdAt, or from now for a session not yet made", () => {
+    assert.equal(sessionTtlSeconds({ createdAt: now - 5_000 }, t, now), 55);
+    assert.equal(sessionTtlSeconds(undefined, t, now), 60);
   });
 });

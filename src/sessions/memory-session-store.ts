@@ -37,9 +37,8 @@ export class MemorySessionStore extends Store {
     cb?.();
   }
 
-  override touch(sid: string, sess: SessionData, cb?: Callback): void {
-    const entry = this.entries.get(sid);
-    if (entry) entry.expiresAt = Date.now() + sessionTtlSeconds(sess, this.timeouts) * 1000;
+  /** Nothing to do: a session's expiry moves only when it is saved (see sessionTtlSeconds). */
+  override touch(_sid: string, _sess: SessionData, cb?: Callback): void {
     cb?.();
   }
 

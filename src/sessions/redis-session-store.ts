@@ -6,9 +6,12 @@ import { LOADED_FROM_STORE, sessionTtlSeconds, type SessionTimeouts } from "./se
 type Callback = (err?: unknown, data?: unknown) => void;
 
 /**
- * connect-redis, except that a session loaded earlier in a request is written back only if it still
- * exists (SET XX). Without that, a slow request that overlaps a logout or a revocation would write the
- * ended session back to life when it finishes.
+ * connect-redis, except that:
+ * - a session loaded earlier in a request is written back only if it still exists (SET XX). Without that,
+ *   a slow request that overlaps a logout or a revocation would write the ended session back to life
+ *   when it finishes;
+ * - a request that does not change the session sends nothing: its key expires when the session ends by
+ *   the rules (sessionTtlSeconds), and that moves only when the session is saved.
  */
 export class RedisSessionStore extends RedisStore {
   constructor(
@@ -34,6 +37,11 @@ export class RedisSessionStore extends RedisStore {
       cb(err);
     }
     return undefined;
+  }
+
+  override touch(_sid: string, _sess: SessionData, cb?: Callback): Promise<unknown> {
+    cb?.();
+    return Promise.resolve(undefined);
   }
 
   /** Reads several sessions in one round trip; missing ones come back as null. */

@@ -23,15 +23,24 @@ export interface SessionTimeouts {
   absoluteTimeoutS: number;
 }
 
-/** Seconds the store should keep a session: the idle timeout, cut short by the absolute lifetime. */
+/**
+ * Seconds the store should keep a session: until it ends by the rules of isExpired, the idle timeout from
+ * its lastSeenAt or its absolute lifetime, whichever comes first (rounded up; isExpired has the last word).
+ *
+ * So the store's expiry moves only when lastSeenAt does, and a request that leaves lastSeenAt alone needs
+ * no touch of the store: lastSeenAt is written at most once a minute (session-middleware.ts), and that
+ * write saves the session with its new expiry. A touch on every request, as express-session does by
+ * default, was a second Redis command on every logged-in request for nothing the rules would honour.
+ */
 export function sessionTtlSeconds(
-  sess: { createdAt?: number } | undefined,
+  sess: { createdAt?: number; lastSeenAt?: number } | undefined,
   t: SessionTimeouts,
   now = Date.now(),
 ): number {
   const createdAt = sess?.createdAt ?? now;
-  const remaining = Math.ceil((createdAt + t.absoluteTimeoutS * 1000 - now) / 1000);
-  return Math.max(0, Math.min(t.idleTimeoutS, remaining));
+  const lastSeenAt = sess?.lastSeenAt ?? createdAt;
+  const endsAt = Math.min(lastSeenAt + t.idleTimeoutS * 1000, createdAt + t.absoluteTimeoutS * 1000);
+  return Math.max(0, Math.ceil((endsAt - now) / 1000));
 }
 
 export function isExpired(

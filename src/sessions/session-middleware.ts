@@ -35,7 +35,8 @@ export function sessionMiddleware(config: Config, backend: SessionBackend, log: 
   });
 
   const { idleTimeoutS } = config.session;
-  // lastSeenAt is written at most this often, so an ordinary request costs a touch, not a rewrite.
+  // lastSeenAt is written at most this often, so an ordinary request writes nothing to the store (the
+  // session is saved, with its new expiry, only when lastSeenAt or something else in it changes).
   const lastSeenResolutionMs = Math.min(60_000, (idleTimeoutS * 1000) / 4);
 
   const enforceTimeouts: RequestHandler = (req, res, next) => {
