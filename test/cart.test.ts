@@ -4,6 +4,7 @@ import { sweepAbandonedCarts } from "../src/cart/cart-sweeper";
 import { startServer, type RunningServer } from "../src/server";
 import { refusalOfProcedure } from "../src/cart/cart";
 import { createCart, inLockedCart, putLine, upsertLine } from "../src/cart/cart-store";
+import { cartView, loadCart } from "../src/cart/cart-view";
 import { CartLine } from "../src/entities/cart-line.entity";
 import { TestClient, codes } from "./helpers/client";
 import { login, registerUser } from "./helpers/factories";
@@ -355,13 +356,20 @@ describe("cart_put_line, the MySQL line write", () => {
     const [a, b, c] = await Promise.all([createProduct(admin, { stock: 7 }), createProduct(admin), createProduct(admin)]);
     const em = server.services.orm.em;
     const owner = { sessionKey: `put-${Date.now()}-${Math.random()}` };
-    assert.deepEqual(await putLine(em, owner, Number(a.id), 3, "add", limits), { applied: true });
-    assert.deepEqual(await putLine(em, owner, Number(a.id), 2, "add", limits), { applied: true });
+    const applied = async (productId: string, quantity: number, mode: "add" | "set") => {
+      const outcome = await putLine(em, owner, Number(productId), quantity, mode, limits);
+      assert.ok(outcome.applied, JSON.stringify(outcome));
+      // The lines it answers are the cart as loadCart reads it after the write, column for column.
+      assert.deepEqual(cartView(outcome.lines), await loadCart(em.fork(), owner));
+      return outcome.lines.map((line) => [String(line.id), Number(line.quantity)]);
+    };
+    assert.deepEqual(await applied(a.id, 3, "add"), [[a.id, 3]]);
+    assert.deepEqual(await applied(a.id, 2, "add"), [[a.id, 5]]);
     assert.deepEqual(await putLine(em, owner, Number(a.id), 3, "add", limits), {
       applied: false,
       state: { stock: 7, active: true, lineCount: 1, inCart: 5 },
     });
-    assert.deepEqual(await putLine(em, owner, Number(b.id), 9, "set", limits), { applied: true });
+    assert.deepEqual(await applied(b.id, 9, "set"), [[a.id, 5], [b.id, 9]]);
     assert.deepEqual(await putLine(em, owner, Number(c.id), 1, "add", limits), {
       applied: false,
       state: { stock: 100, active: true, lineCount: 2, inCart: 0 },
@@ -372,6 +380,22 @@ describe("cart_put_line, the MySQL line write", () => {
       [owner.sessionKey],
     );
     assert.deepEqual(rows.map((r: any) => [String(r.product_id), r.quantity]), [[a.id, 5], [b.id, 9]]);
+  });
+
+  it("is replaced by its last migration and restored by its down; the previous one's answer without the lines is an error", async () => {
+    const product = await createProduct(admin);
+    const em = server.services.orm.em;
+    const owner = { sessionKey: `put-down-${Date.now()}-${Math.random()}` };
+    const migrator = server.services.orm.getMigrator();
+    const [last] = await migrator.down();
+    assert.equal(last.name, "Migration20261127010000");
+    try {
+      await assert.rejects(putLine(em, owner, Number(product.id), 1, "add", limits), /cart_put_line answered \{"outcome":"applied"/);
+    } finally {
+      await migrator.up();
+    }
+    const outcome = await putLine(em, owner, Number(product.id), 1, "add", limits);
+    assert.ok(outcome.applied && outcome.lines.length === 1 && Number(outcome.lines[0].quantity) === 2, JSON.stringify(outcome));
   });
 
   it("a refusal the API's own rules would allow is an internal error, not a made-up user error", () => {

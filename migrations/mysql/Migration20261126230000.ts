@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { sessionKeyCollation } from './support/session-key-collation';
 
 /**
  * cart_put_line: a cart line write (addToCart, setCartQuantity) as one round trip. It takes the cart's row
@@ -10,16 +11,7 @@ import { Migration } from '@mikro-orm/migrations';
 export class Migration20261126230000 extends Migration {
 
   override async up(): Promise<void> {
-    // A routine's string parameters take the database's default collation, and carts.session_key has the
-    // table's; the two need not match (MySQL 8 and MariaDB default differently), and comparing across
-    // collations is an error. So the parameter is declared with the column's own, which also keeps the
-    // lookup on the column's unique index.
-    const [column] = await this.execute(
-      `select character_set_name as charset, collation_name as collation from information_schema.columns
-       where table_schema = database() and table_name = 'carts' and column_name = 'session_key'`,
-    );
-    const { charset, collation } = column as { charset: string; collation: string };
-    if (![charset, collation].every((name) => /^[a-z0-9_]+$/.test(name))) throw new Error(`unexpected collation ${charset} ${collation}`);
+    const { charset, collation } = await sessionKeyCollation(this);
     this.addSql(`create procedure cart_put_line(
   in p_user_id int unsigned,
   in p_session_key varchar(64) character set ${charset} collate ${collation},
@@ -82,3 +74,4 @@ end`);
   }
 
 }
+

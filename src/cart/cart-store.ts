@@ -6,6 +6,7 @@ import { retryOnDeadlock } from "../db/retry";
 import { Cart } from "../entities/cart.entity";
 import { CartLine } from "../entities/cart-line.entity";
 import { ownerKey, type CartOwner } from "./cart-owner";
+import type { CartLineRow } from "./cart-view";
 import { KeyedQueue } from "./keyed-queue";
 
 /**
@@ -92,7 +93,8 @@ export interface LineState {
   inCart: number;
 }
 
-export type PutLineOutcome = { applied: true } | { applied: false; state: LineState | null };
+/** An applied write comes back with the cart's lines as they are after it (see putLine). */
+export type PutLineOutcome = { applied: true; lines: CartLineRow[] } | { applied: false; state: LineState | null };
 
 /**
  * A line write on MySQL in one round trip: the migration's cart_put_line procedure locks and touches the
@@ -101,8 +103,10 @@ export type PutLineOutcome = { applied: true } | { applied: false; state: LineSt
  * active product), all in one transaction on the server. As statements sent one by one, the same
  * transaction took six round trips and held the cart's lock across four of them: under load the server
  * then spent most of a cart write's CPU on the driver and the ORM around those round trips, and InnoDB as
- * much again on the statements (docs/performance.md). A refused write comes back with what the procedure
- * saw, for the caller to name the rule it broke; the cart row is created first when it does not exist.
+ * much again on the statements (docs/performance.md). An applied write comes back with the cart's lines
+ * (a second result set, read after the commit as loadCart would, saving the round trip of reading the cart
+ * back); a refused one with what the procedure saw, for the caller to name the rule it broke. The cart row
+ * is created first when it does not exist.
  */
 export function putLine(
   em: EntityManager,
@@ -125,9 +129,10 @@ export function putLine(
   return queue.run(queueKey(owner), async () => {
     // As in inLockedCart: a cart can vanish between its creation and the write (a login merging it away).
     for (let attempt = 0; attempt < 3; attempt++) {
-      const row = await retryOnDeadlock(() => callProcedure<PutLineRow>(em, "cart_put_line", args));
-      if (row.outcome === "applied") return { applied: true };
-      if (row.outcome === "refused") return { applied: false, state: lineState(row) };
+      const [[row], lines] = (await retryOnDeadlock(() => callProcedure(em, "cart_put_line", args))) as [[PutLineRow], CartLineRow[]?];
+      if (row?.outcome === "applied" && lines) return { applied: true, lines };
+      if (row?.outcome === "refused") return { applied: false, state: lineState(row) };
+      if (row?.outcome !== "missing") throw new Error(`cart_put_line answered ${JSON.stringify(row)}`);
       await createCart(em, owner);
     }
     throw new Error("the cart kept disappearing");

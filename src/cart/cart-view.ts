@@ -16,7 +16,8 @@ const LINES_SQL = (ownerColumn: "user_id" | "session_key") =>
 const BY_USER = LINES_SQL("user_id");
 const BY_SESSION = LINES_SQL("session_key");
 
-type LineRow = ProductRow & { quantity: number };
+/** A line as the cart is read: its quantity and its product's columns (the cart_put_line procedure answers the same). */
+export type CartLineRow = ProductRow & { quantity: number };
 
 /**
  * The owner's cart with totals at current prices, in one query (lines joined to their cart and
@@ -25,7 +26,11 @@ type LineRow = ProductRow & { quantity: number };
 export async function loadCart(em: EntityManager, owner: CartOwner | null): Promise<CartView> {
   if (!owner) return emptyCart();
   const [sql, key] = "userId" in owner ? [BY_USER, owner.userId] : [BY_SESSION, owner.sessionKey];
-  const rows = await selectRows<LineRow>(em, sql, [key]);
+  return cartView(await selectRows<CartLineRow>(em, sql, [key]));
+}
+
+/** The cart answered from its lines' rows, with totals at current prices. */
+export function cartView(rows: CartLineRow[]): CartView {
   const view = rows.map((row) => {
     const product = productFromRow(row);
     const quantity = Number(row.quantity);

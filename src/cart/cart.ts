@@ -9,7 +9,7 @@ import type { CartView } from "../resolvers/cart.type";
 import { MAX_CART_LINES, MAX_LINE_QUANTITY } from "./cart-limits";
 import { currentOwner, ownerForWriting, type CartOwner } from "./cart-owner";
 import { lineState, putLine, upsertLine, withLockedCart, type LineState } from "./cart-store";
-import { loadCart } from "./cart-view";
+import { cartView, loadCart } from "./cart-view";
 
 const isQuantity = (q: number, min: number) => Number.isInteger(q) && q >= min && q <= MAX_LINE_QUANTITY;
 
@@ -21,8 +21,7 @@ export function readCart(ctx: Context): Promise<CartView> {
 export async function addToCart(ctx: Context, productId: string, quantity: number): Promise<CartView> {
   if (!isQuantity(quantity, 1)) throw new BadUserInputError({ quantity: `must be from 1 to ${MAX_LINE_QUANTITY}` });
   const { owner, id } = await ownerForLineWrite(ctx, productId, quantity);
-  await writeLine(ctx.em, owner, id, quantity, "add");
-  return loadCart(ctx.em, owner);
+  return writeLine(ctx.em, owner, id, quantity, "add");
 }
 
 /** Sets a line's quantity; 0 removes it. */
@@ -30,8 +29,7 @@ export async function setCartQuantity(ctx: Context, productId: string, quantity:
   if (!isQuantity(quantity, 0)) throw new BadUserInputError({ quantity: `must be from 0 to ${MAX_LINE_QUANTITY}` });
   if (quantity === 0) return removeFromCart(ctx, productId);
   const { owner, id } = await ownerForLineWrite(ctx, productId, quantity);
-  await writeLine(ctx.em, owner, id, quantity, "set");
-  return loadCart(ctx.em, owner);
+  return writeLine(ctx.em, owner, id, quantity, "set");
 }
 
 /** A product that is not in the cart is a no-op; NOT_FOUND only when the product does not exist. */
@@ -88,12 +86,13 @@ async function findProduct(em: EntityManager, id: string, { activeOnly }: { acti
  * Adds `quantity` to the product's line (mode "add") or sets the line to it ("set"), refusing with the API's
  * error when the line would break a rule. On MySQL the cart_put_line procedure does the whole write in one
  * round trip (putLine); on SQLite, which has no procedures and runs one write transaction at a time, the
- * same steps run as statements in a transaction. Both decide by the rules of lineRefusal.
+ * same steps run as statements in a transaction. Both decide by the rules of lineRefusal. Answers the cart
+ * as it is after the write: on MySQL as the procedure read it, on SQLite read back.
  */
-async function writeLine(em: EntityManager, owner: CartOwner, productId: number, quantity: number, mode: "add" | "set"): Promise<void> {
+async function writeLine(em: EntityManager, owner: CartOwner, productId: number, quantity: number, mode: "add" | "set"): Promise<CartView> {
   if (em.getPlatform() instanceof MySqlPlatform) {
     const outcome = await putLine(em, owner, productId, quantity, mode, { maxLineQuantity: MAX_LINE_QUANTITY, maxCartLines: MAX_CART_LINES });
-    if (outcome.applied) return;
+    if (outcome.applied) return cartView(outcome.lines);
     throw refusalOfProcedure(outcome.state, productId, quantity, mode);
   }
   await withLockedCart(em, owner, async (tem, cart) => {
@@ -110,6 +109,7 @@ async function writeLine(em: EntityManager, owner: CartOwner, productId: number,
     if (refusal) throw refusal;
     await upsertLine(tem, cart, productId, quantity, mode);
   });
+  return loadCart(em, owner);
 }
 
 /**

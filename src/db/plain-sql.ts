@@ -24,21 +24,21 @@ export async function selectRow<T>(em: EntityManager, sql: string, params: reado
 }
 
 /**
- * Calls a stored procedure (MySQL) through knex like selectRows, and answers the first row of the first result
- * set it selects. A driver error comes back as MikroORM's exception for it (DeadlockException and the rest),
- * as from the ORM's own statements, so that callers can tell which ones to retry.
+ * Calls a stored procedure (MySQL) through knex like selectRows, and answers the rows of each result set it
+ * selects, in order. A driver error comes back as MikroORM's exception for it (DeadlockException and the
+ * rest), as from the ORM's own statements, so that callers can tell which ones to retry.
  */
-export async function callProcedure<T>(em: EntityManager, name: string, args: ReadonlyArray<SqlValue | boolean | Date | null>): Promise<T> {
-  let result: [unknown[][]];
+export async function callProcedure(em: EntityManager, name: string, args: ReadonlyArray<SqlValue | boolean | Date | null>): Promise<unknown[][]> {
+  let result: [unknown[]];
   try {
     result = await rawQuery(em, `call ${name}(${args.map(() => "?").join(", ")})`, args);
   } catch (err) {
     throw em.getPlatform().getExceptionConverter().convertException(err as Error);
   }
   // mysql2 answers [result sets..., the call's own status] as the rows of a CALL.
-  const row = result[0][0]?.[0];
-  if (row === undefined) throw new Error(`procedure ${name} selected no row`);
-  return row as T;
+  const sets = result[0].slice(0, -1);
+  if (!sets.length || !sets.every(Array.isArray)) throw new Error(`procedure ${name} selected no rows`);
+  return sets as unknown[][];
 }
 
 /** A knex raw query on the ORM's pool, in the EntityManager's transaction when it has one. */
