@@ -314,7 +314,8 @@ async function main(): Promise<void> {
     printTable(report);
     const dir = path.join(ROOT, "bench", "results");
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, env.BENCH_OUTPUT ?? "latest.json"), JSON.stringify(report, null, 2) + "\n");
+    // A bare name goes to bench/results; an absolute path is taken as it is.
+    writeFileSync(path.resolve(dir, env.BENCH_OUTPUT ?? "latest.json"), JSON.stringify(report, null, 2) + "\n");
   } finally {
     await Promise.all(Object.values(servers).map((server) => server.stop()));
   }
