@@ -398,6 +398,21 @@ describe("cart_put_line, the MySQL line write", () => {
     assert.ok(outcome.applied && outcome.lines.length === 1 && Number(outcome.lines[0].quantity) === 2, JSON.stringify(outcome));
   });
 
+  it("touches the cart's updated_at when it is a minute old, not on every write", async () => {
+    const product = await createProduct(admin);
+    const em = server.services.orm.em;
+    const owner = { sessionKey: `put-touch-${Date.now()}-${Math.random()}` };
+    await putLine(em, owner, Number(product.id), 1, "add", limits);
+    const age = async (secondsAgo: number) => {
+      await server.sql("UPDATE carts SET updated_at = UTC_TIMESTAMP(3) - INTERVAL ? SECOND WHERE session_key = ?", [secondsAgo, owner.sessionKey]);
+      assert.ok((await putLine(em, owner, Number(product.id), 1, "add", limits)).applied);
+      const [{ seconds }] = await server.sql("SELECT TIMESTAMPDIFF(SECOND, updated_at, UTC_TIMESTAMP(3)) AS seconds FROM carts WHERE session_key = ?", [owner.sessionKey]);
+      return Number(seconds);
+    };
+    assert.ok((await age(30)) >= 29, "a write within the minute leaves it");
+    assert.ok((await age(90)) <= 1, "a write after it moves it to now");
+  });
+
   it("a refusal the API's own rules would allow is an internal error, not a made-up user error", () => {
     const allowed = { stock: 10, active: true, lineCount: 1, inCart: 1 };
     assert.match(refusalOfProcedure(allowed, 7, 1, "add").message, /refused a line the rules allow/);
