@@ -410,7 +410,7 @@ describe("cart_put_line, the MySQL line write", () => {
       return Number(seconds);
     };
     assert.ok((await age(30)) >= 29, "a write within the minute leaves it");
-    assert.ok((await age(90)) <= 1, "a write after it moves it to now");
+    assert.ok((await age(90)) <= 5, "a write after it moves it to now");
   });
 
   it("a refusal the API's own rules would allow is an internal error, not a made-up user error", () => {
