@@ -36,7 +36,7 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
   try {
     await migrate(orm, config);
     sessions = await SessionBackend.create(config);
-    userCaching = await startUserCache(config, sessions.redis, log);
+    userCaching = await startUserCache(config, sessions.connection, log);
     // A login still waiting when the dependency timeout has passed is refused rather than hashed late.
     hasher = new PasswordHasher(config.limits.hashConcurrency, config.limits.hashQueue, config.limits.hashNice, config.dependencyTimeoutMs);
     await bootstrapAdmin(orm.em.fork(), config, hasher, log);
@@ -53,7 +53,7 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
     });
     const { port } = httpServer.address() as AddressInfo;
     const host = config.host.includes(":") ? `[${config.host}]` : config.host === "0.0.0.0" ? "127.0.0.1" : config.host;
-    log.info({ port, database: config.database.kind, sessions: config.redis ? "redis" : "memory" }, "sessiongraph listening");
+    log.info({ port, database: config.database.kind, sessions: config.redis ? `redis ${config.redis.topology.kind}` : "memory" }, "sessiongraph listening");
 
     const stopCartSweeper = startCartSweeper(orm.em, config.session.absoluteTimeoutS, log);
     let closing: Promise<void> | undefined;
