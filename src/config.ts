@@ -22,6 +22,10 @@ const envSchema = z.object({
   HOST: z.string().optional(),
   DATABASE_URL: z.url({ protocol: /^mysql$/ }).optional(),
   SQLITE_PATH: z.string().default("./data/sessiongraph.sqlite"),
+  // Read replicas of DATABASE_URL for the catalog's reads (docs/scale-out.md).
+  DATABASE_REPLICA_URLS: list.pipe(z.array(z.url({ protocol: /^mysql$/ }))),
+  READ_YOUR_WRITES_S: int(5, 0),
+  DATABASE_REPLICA_MAX_LAG_S: int(5, 1),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   REDIS_KEY_PREFIX: z.string().default("sg:"),
   // Redis past one node (docs/scale-out.md): Sentinel or Cluster instead of REDIS_URL.
@@ -102,6 +106,8 @@ export interface Config {
   port: number;
   host: string;
   database: { kind: "mysql"; url: string } | { kind: "sqlite"; path: string };
+  /** Read replicas of the MySQL database (empty: every read on the primary). */
+  replicas: { urls: string[]; readYourWritesS: number; maxLagS: number };
   redis: RedisConfig | null;
   session: {
     secrets: string[];
@@ -178,6 +184,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     missing.push(`CORS_ORIGINS must list origins such as https://shop.example (no *, no path): ${badOrigins.join(", ")}`);
   }
   missing.push(...redisProblems(e));
+  if (e.DATABASE_REPLICA_URLS.length && !e.DATABASE_URL) missing.push("DATABASE_REPLICA_URLS needs DATABASE_URL (replicas of a MySQL primary)");
   if (missing.length) throw new ConfigError(`Invalid configuration:\n  ${missing.join("\n  ")}`);
 
   return {
@@ -186,6 +193,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST ?? (isProduction ? "0.0.0.0" : "127.0.0.1"),
     database: e.DATABASE_URL ? { kind: "mysql", url: e.DATABASE_URL } : { kind: "sqlite", path: e.SQLITE_PATH },
+    replicas: { urls: e.DATABASE_REPLICA_URLS, readYourWritesS: e.READ_YOUR_WRITES_S, maxLagS: e.DATABASE_REPLICA_MAX_LAG_S },
     redis: redisConfig(e),
     session: {
       secrets: e.SESSION_SECRET,
