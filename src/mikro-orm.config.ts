@@ -3,7 +3,7 @@ import path from "node:path";
 import { defineConfig, type EntityMetadata, type Options, type Platform } from "@mikro-orm/core";
 import { BetterSqliteDriver, BetterSqlitePlatform } from "@mikro-orm/better-sqlite";
 import { Migrator } from "@mikro-orm/migrations";
-import { MySqlDriver } from "@mikro-orm/mysql";
+import { ReplicaRoutingDriver } from "./db/replicas/replica-driver";
 import type { Config } from "./config";
 import { entities } from "./entities";
 
@@ -39,8 +39,12 @@ export function ormOptions(config: Config, overrides: Partial<Options> = {}): Op
   if (config.database.kind === "mysql") {
     return defineConfig({
       ...common,
-      driver: MySqlDriver,
+      // MikroORM's MySQL driver, routing the reads that ask for a replica (db/replicas/).
+      driver: ReplicaRoutingDriver,
       clientUrl: config.database.url,
+      replicas: config.replicas.urls.map((url, i) => ({ name: `replica-${i + 1}`, clientUrl: url })),
+      // Only reads that ask for a replica go to one (the catalog's); MikroORM would send every read there.
+      preferReadReplicas: false,
       timezone: "+00:00",
       pool: { min: 0, max: 10, acquireTimeoutMillis: config.dependencyTimeoutMs },
       driverOptions: { connectTimeout: config.dependencyTimeoutMs },

@@ -10,6 +10,8 @@ import type { Config } from "./config";
 import { startCartSweeper } from "./cart/cart-sweeper";
 import { bootstrapAdmin } from "./db/bootstrap-admin";
 import { migrate } from "./db/migrate";
+import { startReplicaReads } from "./db/replicas/start-replicas";
+import type { ReplicaReads } from "./db/replicas/replica-reads";
 import { LoginLimits } from "./limits/login-limits";
 import { ormOptions } from "./mikro-orm.config";
 import type { Services } from "./services";
@@ -33,8 +35,10 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
   let sessions: SessionBackend | undefined;
   let hasher: PasswordHasher | undefined;
   let userCaching: UserCaching | undefined;
+  let replicaReads: ReplicaReads | undefined;
   try {
     await migrate(orm, config);
+    replicaReads = await startReplicaReads(orm, config, log);
     sessions = await SessionBackend.create(config);
     userCaching = await startUserCache(config, sessions.connection, log);
     // A login still waiting when the dependency timeout has passed is refused rather than hashed late.
@@ -42,7 +46,7 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
     await bootstrapAdmin(orm.em.fork(), config, hasher, log);
     const limits = LoginLimits.create(config, sessions.redis);
     const { cache: userCache, invalidation: userInvalidation } = userCaching;
-    const services: Services = { config, orm, sessions, hasher, limits, userCache, userInvalidation, log };
+    const services: Services = { config, orm, replicaReads, sessions, hasher, limits, userCache, userInvalidation, log };
 
     const httpServer = createServer();
     const app = await createApp(services, httpServer);
@@ -64,6 +68,7 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
         await userInvalidation.close();
         await sessions!.close();
         await hasher!.close();
+        await replicaReads!.stop();
         await orm.close(true);
       })());
     return { url: `http://${host}:${port}/graphql`, port, services, httpServer, close };
@@ -71,6 +76,7 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
     await userCaching?.invalidation.close().catch(() => undefined);
     await sessions?.close().catch(() => undefined);
     await hasher?.close().catch(() => undefined);
+    await replicaReads?.stop().catch(() => undefined);
     await orm.close(true).catch(() => undefined);
     throw err;
   }

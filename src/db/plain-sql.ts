@@ -12,15 +12,15 @@ export type SqlValue = string | number;
  * into the SQL itself and builds a log entry even when nothing is logged): 175 against 123 µs for a page
  * of products, measured alone.
  */
-export async function selectRows<T>(em: EntityManager, sql: string, params: readonly SqlValue[]): Promise<T[]> {
-  const result: unknown = await rawQuery(em, sql, params);
+export async function selectRows<T>(em: EntityManager, sql: string, params: readonly SqlValue[], connection: "read" | "write" = "write"): Promise<T[]> {
+  const result: unknown = await rawQuery(em, sql, params, connection);
   // mysql2 answers [rows, fields]; better-sqlite3 the rows.
   return (em.getPlatform() instanceof MySqlPlatform ? (result as [T[]])[0] : result) as T[];
 }
 
 /** The first row of selectRows, or undefined. */
-export async function selectRow<T>(em: EntityManager, sql: string, params: readonly SqlValue[]): Promise<T | undefined> {
-  return (await selectRows<T>(em, sql, params))[0];
+export async function selectRow<T>(em: EntityManager, sql: string, params: readonly SqlValue[], connection: "read" | "write" = "write"): Promise<T | undefined> {
+  return (await selectRows<T>(em, sql, params, connection))[0];
 }
 
 /**
@@ -41,9 +41,9 @@ export async function callProcedure(em: EntityManager, name: string, args: Reado
   return sets as unknown[][];
 }
 
-/** A knex raw query on the ORM's pool, in the EntityManager's transaction when it has one. */
-function rawQuery(em: EntityManager, sql: string, params: ReadonlyArray<SqlValue | boolean | Date | null>) {
-  const query = (em.getConnection() as AbstractSqlConnection).getKnex().raw(sql, params as never);
+/** A knex raw query on the ORM's pool ("read": a replica's), in the EntityManager's transaction when it has one. */
+function rawQuery(em: EntityManager, sql: string, params: ReadonlyArray<SqlValue | boolean | Date | null>, connection: "read" | "write" = "write") {
+  const query = (em.getConnection(connection) as AbstractSqlConnection).getKnex().raw(sql, params as never);
   const transaction = em.getTransactionContext();
   if (transaction) query.transacting(transaction);
   return query;

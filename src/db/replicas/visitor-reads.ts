@@ -2,11 +2,12 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { tracingChannel } from "node:diagnostics_channel";
 import type { RequestHandler } from "express";
 
-/** What routes one request's catalog reads: when its visitor last wrote, and whether this request writes. */
+/** What routes one request's catalog reads: when its visitor last wrote. */
 export interface VisitorReads {
-  /** When this visitor's last write committed (ms since the epoch), from the session. */
+  /** By when this visitor's last write had committed (ms since the epoch), from the session. */
   lastWriteAt(): number | undefined;
-  wrote: boolean;
+  /** Called as a statement that writes starts. */
+  writing(): void;
 }
 
 const current = new AsyncLocalStorage<VisitorReads>();
@@ -27,25 +28,27 @@ function watchWrites(): void {
   watching = true;
   const onStart = (message: unknown) => {
     const visitor = current.getStore();
-    if (visitor && !visitor.wrote && WRITE.test(String((message as { query?: unknown }).query ?? ""))) visitor.wrote = true;
+    if (visitor && WRITE.test(String((message as { query?: unknown }).query ?? ""))) visitor.writing();
   };
   for (const name of ["mysql2:query", "mysql2:execute"]) tracingChannel(name).subscribe({ start: onStart } as never);
 }
 
 /**
- * Runs the rest of a GraphQL request with its visitor's read routing, and when it wrote, stamps the session
- * with the time its response ends (after every commit it made), which later requests compare with how far
- * each replica has come (ReplicaMonitor). Placed after the session middleware.
+ * Runs the rest of a GraphQL request with its visitor's read routing. A write stamps the visitor's session
+ * with when it will have committed at the latest: the request's deadline (`deadlineMs`) from when the
+ * statement starts, since a request does not write past its deadline but a transaction may commit well
+ * after its first statement. Later requests compare the stamp with how far each replica has come
+ * (ReplicaMonitor). The session is saved with the stamp when the response ends.
  */
-export function visitorReads(): RequestHandler {
+export function visitorReads(deadlineMs: number): RequestHandler {
   watchWrites();
-  return (req, res, next) => {
-    const visitor: VisitorReads = { lastWriteAt: () => req.session?.lastWriteAt, wrote: false };
-    const end = res.end;
-    res.end = function (this: typeof res, ...args: Parameters<typeof end>) {
-      if (visitor.wrote && req.session) req.session.lastWriteAt = Date.now();
-      return end.apply(this, args);
-    } as typeof end;
+  return (req, _res, next) => {
+    const visitor: VisitorReads = {
+      lastWriteAt: () => req.session?.lastWriteAt,
+      writing: () => {
+        if (req.session) req.session.lastWriteAt = Date.now() + deadlineMs;
+      },
+    };
     current.run(visitor, next);
   };
 }
