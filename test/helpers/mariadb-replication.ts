@@ -9,6 +9,8 @@ import mysql from "mysql2/promise";
 import { freePort } from "./ports";
 
 const run = promisify(execFile);
+// mariadbd lives in /usr/sbin, which an unprivileged PATH may leave out.
+const env = { ...process.env, PATH: `${process.env.PATH ?? ""}:/usr/sbin:/sbin` };
 
 /** One mariadbd of the test's own: its own data folder, a free loopback port, root without a password. */
 export class MariaDbProcess {
@@ -32,7 +34,7 @@ export class MariaDbProcess {
       `--server-id=${this.serverId}`, "--log-bin=binlog", "--binlog-format=ROW", "--gtid-strict-mode=1", "--log-slave-updates=1",
       "--innodb-buffer-pool-size=16M", "--innodb-log-file-size=16M", "--skip-name-resolve", "--character-set-server=utf8mb4",
       "--collation-server=utf8mb4_unicode_ci",
-    ], { stdio: ["ignore", "pipe", "pipe"] });
+    ], { stdio: ["ignore", "pipe", "pipe"], env });
     this.child = child;
     child.stdout!.on("data", (chunk: Buffer) => (this.output += chunk));
     child.stderr!.on("data", (chunk: Buffer) => (this.output += chunk));
@@ -80,7 +82,7 @@ export class MariaDbReplication {
     const root = mkdtempSync(path.join(tmpdir(), "sg-mariadb-"));
     const primaryDir = path.join(root, "primary");
     const replicaDir = path.join(root, "replica");
-    await run("mariadb-install-db", ["--no-defaults", `--datadir=${path.join(primaryDir, "data")}`, "--auth-root-authentication-method=normal", "--skip-test-db"]);
+    await run("mariadb-install-db", ["--no-defaults", `--datadir=${path.join(primaryDir, "data")}`, "--auth-root-authentication-method=normal", "--skip-test-db"], { env });
     // The same system tables on both, so replication starts from an empty binlog on each side.
     cpSync(primaryDir, replicaDir, { recursive: true });
     const [primary, replica] = await Promise.all([
