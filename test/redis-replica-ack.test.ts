@@ -63,6 +63,18 @@ describe("a Redis master with a replica, on REDIS_URL", () => {
     assert.equal((await laptop.ok(`mutation { logoutOtherSessions }`)).logoutOtherSessions, 0);
   });
 
+  it("where the server refuses ROLE (a managed Redis), waits for no replica rather than refusing every login", async () => {
+    await master.cli("ACL", "SETUSER", "default", "-role");
+    replica.pause(); // would make any WAIT time out
+    try {
+      const browser = server.client();
+      await registerUser(browser);
+      assert.equal((await browser.ok(`mutation { logout }`)).logout, true);
+    } finally {
+      replica.resume();
+    }
+  });
+
   it("with no replica connected, answers as on a single Redis (nothing could acknowledge)", async () => {
     await replica.kill();
     const deadline = Date.now() + 10_000;

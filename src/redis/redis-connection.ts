@@ -1,5 +1,5 @@
 import {
-  createClient, createCluster, createSentinel,
+  createClient, createCluster, createSentinel, ErrorReply,
   type RedisClientOptions, type RedisClientType, type RedisClusterType, type RedisSentinelType,
 } from "redis";
 import type { RedisConfig, RedisNode } from "../config";
@@ -202,6 +202,8 @@ type Send = (args: string[], key: string) => Promise<unknown>;
  */
 class AckChannel {
   private channel?: Promise<{ send: Send; close(): Promise<void> }>;
+  /** ROLE refused by the server (a managed Redis or an ACL without it): replicas cannot be known, so none are waited for. */
+  private roleRefused = false;
 
   constructor(
     private readonly config: RedisConfig,
@@ -210,7 +212,15 @@ class AckChannel {
   ) {}
 
   async replicate(key: string): Promise<void> {
-    const role = (await this.sendOnMain(["ROLE"], key)) as [string, number, unknown[]];
+    if (this.roleRefused) return;
+    let role: [string, number, unknown[]];
+    try {
+      role = (await this.sendOnMain(["ROLE"], key)) as typeof role;
+    } catch (err) {
+      if (!(err instanceof ErrorReply)) throw err;
+      this.roleRefused = true;
+      return;
+    }
     if (role[0] !== "master" || !role[2]?.length) return; // no replica connected: nothing could acknowledge
     const channel = await (this.channel ??= this.open().catch((err) => {
       this.channel = undefined;
