@@ -386,7 +386,7 @@ describe("cart_put_line, the MySQL line write", () => {
     const product = await createProduct(admin);
     const em = server.services.orm.em;
     const owner = { sessionKey: `put-down-${Date.now()}-${Math.random()}` };
-    const migrator = server.services.orm.getMigrator();
+    const migrator = server.services.orm.migrator;
     const [last] = await migrator.down();
     assert.equal(last.name, "Migration20261127010000");
     try {
