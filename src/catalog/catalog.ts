@@ -26,7 +26,7 @@ export async function createProduct(ctx: Context, input: ProductFields): Promise
     name: input.name.trim(),
   });
   try {
-    await ctx.em.persistAndFlush(product);
+    await ctx.em.persist(product).flush();
   } catch (err) {
     ctx.em.clear();
     if (err instanceof UniqueConstraintViolationException) throw skuTaken();
