@@ -13,6 +13,7 @@ import {
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
 import Negotiator from "negotiator";
 import type { Context } from "../context";
+import { checkCost, costDependsOnVariables } from "../limits/query-cost";
 import { logGraphQLErrors, recordGraphQLOutcome } from "./request-log";
 import { sendJson } from "./send-json";
 import { documentForRootKey, fragmentsOf, includedRootKeys, rootResponseKeys } from "./serial-mutation";
@@ -29,6 +30,8 @@ export interface PreparedOperationsOptions {
   stringifyResult(result: unknown): string;
   /** How many distinct documents are remembered (oldest forgotten first). */
   maxDocuments: number;
+  /** GRAPHQL_MAX_COST, checked as Apollo's cost plugin checks it (src/limits/query-cost.ts). */
+  maxCost: number;
 }
 
 interface Prepared {
@@ -42,6 +45,8 @@ interface ResolvedOperation {
   name: string | undefined;
   /** Made on first use. */
   compiled?: Compiled;
+  /** The cost refusal when the cost takes no variable (null: within the limit); undefined: checked per request. */
+  costRefusal?: GraphQLError | null;
 }
 
 /**
@@ -146,6 +151,7 @@ export class PreparedOperations {
       const operation = getOperationAST(document, requested ?? undefined);
       const fragments = fragmentsOf(document);
       const keys = operation?.operation === "mutation" ? rootResponseKeys(operation, fragments) : [];
+      resolved.costRefusal = operation && !costDependsOnVariables(operation, fragments) ? (checkCost(this.options.schema, document, operation, {}, this.options.maxCost) ?? null) : undefined;
       resolved.compiled =
         operation && keys.length > 1
           ? { kind: "serial", operation, document, steps: new Map(keys.map((key) => [key, this.compile(documentForRootKey(document, operation, fragments, key))])) }
@@ -159,6 +165,13 @@ export class PreparedOperations {
     // Apollo validated the document against this schema, so it compiles; should it not, that is a bug.
     if (!isCompiledQuery(result)) throw new Error(`graphql-jit could not compile a validated document: ${result.errors?.[0]?.message}`);
     return result;
+  }
+
+  /** The same cost rule as Apollo's plugin, with this request's variables when the cost depends on them. */
+  private costRefusal({ document, requested, resolved }: Operation, variables: Record<string, unknown>): GraphQLError | undefined {
+    if (resolved.costRefusal !== undefined) return resolved.costRefusal ?? undefined;
+    const operation = getOperationAST(document, requested ?? undefined);
+    return operation ? checkCost(this.options.schema, document, operation, variables, this.options.maxCost) : undefined;
   }
 
   /**
@@ -184,6 +197,13 @@ export class PreparedOperations {
   private async serve(req: Request, res: Response, next: NextFunction, operation: Operation, contentType: string): Promise<void> {
     const body = req.body as { operationName?: string | null; variables?: Record<string, unknown> | null };
     const compiled = this.compiled(operation);
+    const variables = body.variables ?? {};
+    const refusal = this.costRefusal(operation, variables);
+    if (refusal) {
+      const { formatted, status } = this.formatErrors([refusal]);
+      recordGraphQLOutcome(res, operation.resolved.name, formatted, true);
+      return this.send(res, contentType, status ?? 400, { errors: formatted });
+    }
     let contextValue: Context;
     try {
       contextValue = await this.options.context(req, res);
@@ -191,7 +211,6 @@ export class PreparedOperations {
       const { formatted, status } = this.formatErrors([ensureGraphQLError(err, "Context creation failed: ")]);
       return this.send(res, contentType, status ?? 500, { errors: formatted });
     }
-    const variables = body.variables ?? {};
     const result = compiled.kind === "whole" ? await compiled.query.query(undefined, contextValue, variables) : await this.runSerially(compiled, contextValue, variables);
     // Variables that do not coerce stop execution before any resolver: Apollo answers those with its 400.
     if (result?.data === undefined) return next();
