@@ -5,6 +5,7 @@ import type { EntityManager } from "@mikro-orm/core";
 import { lockingTransaction } from "../db/locking-transaction";
 import { assertValid, BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from "../errors";
 import type { Connection } from "../resolvers/connection.type";
+import { parseId } from "./ids";
 import { paginate } from "./pagination";
 import { Role } from "./role";
 import { substringMatch } from "./search";
@@ -19,8 +20,7 @@ const MAX_SEARCH_LENGTH = 254;
  * where MySQL would compare "12abc" equal to 12.
  */
 export function parseUserId(id: string): number | null {
-  const n = /^[1-9]\d{0,15}$/.test(id) ? Number(id) : NaN;
-  return Number.isSafeInteger(n) ? n : null;
+  return parseId(id);
 }
 
 /** Self or ADMIN. Anyone else is refused before learning whether the id exists. */
