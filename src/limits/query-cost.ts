@@ -9,6 +9,7 @@ import {
   type OperationDefinitionNode,
   type SelectionNode,
 } from "graphql";
+import { MAX_PAGE_SIZE } from "../entities/pagination";
 
 /**
  * The query cost, the one rule for both ways a request runs (Apollo's plugin below and the prepared fast
@@ -52,7 +53,8 @@ export function operationCost(operation: OperationDefinitionNode, fragments: Fra
   // A fragment spread again costs what it cost the first time, as graphql-armor counted it.
   const fragmentCosts = new Map<string, number>();
   const cost = (node: SelectionNode | FragmentDefinitionNode): number => {
-    if (node.kind === Kind.FIELD && node.name.value === "__schema") return 0;
+    // Introspection is not counted, nor __typename (no resolver; Apollo Client adds it to every selection).
+    if (node.kind === Kind.FIELD && (node.name.value === "__schema" || node.name.value === "__typename")) return 0;
     const selectionSet = node.kind === Kind.FRAGMENT_SPREAD ? undefined : node.selectionSet;
     if (selectionSet) {
       let total = OBJECT_COST;
@@ -78,7 +80,8 @@ function pageArgument(field: Extract<SelectionNode, { kind: Kind.FIELD }>) {
 function multiplier(field: Extract<SelectionNode, { kind: Kind.FIELD }>, variables: Record<string, unknown>): number {
   const value = pageArgument(field)?.value;
   const n = value?.kind === Kind.INT ? parseInt(value.value, 10) : value?.kind === Kind.VARIABLE ? variables[value.name.value] : undefined;
-  return typeof n === "number" && Number.isFinite(n) ? Math.max(n, 1) : 1;
+  // A page above MAX_PAGE_SIZE is refused by its resolver (BAD_USER_INPUT) before any row is read.
+  return typeof n === "number" && Number.isFinite(n) ? Math.min(Math.max(n, 1), MAX_PAGE_SIZE) : 1;
 }
 
 /** The refusal: as the other query limits, HTTP 400 and GRAPHQL_VALIDATION_FAILED, before any resolver runs. */
