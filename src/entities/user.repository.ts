@@ -77,6 +77,16 @@ export class UserRepository extends EntityRepository<User> {
       .execute("all", false);
     return rows.map((row) => Number(row.id));
   }
+
+  /** The user's role as stored now, their row locked until the transaction ends (null: no such user). */
+  async lockRole(id: number): Promise<Role | null> {
+    const rows: Array<{ role: Role }> = await this.createQueryBuilder()
+      .select("role")
+      .where({ id })
+      .setLockMode(LockMode.PESSIMISTIC_WRITE)
+      .execute("all", false);
+    return rows[0]?.role ?? null;
+  }
 }
 
 const cachedQueries: Partial<Record<"request" | "login", string>> = {};
