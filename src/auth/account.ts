@@ -43,7 +43,8 @@ export async function changePassword(ctx: Context, currentPassword: string, newP
     throw new BadUserInputError({ currentPassword: "is not your current password" });
   }
   await attempt.succeeded();
-  assertValid(fieldErrors({ newPassword: passwordProblem(newPassword, user) }));
+  const problem = newPassword === currentPassword ? "must differ from the current password" : passwordProblem(newPassword, user);
+  assertValid(fieldErrors({ newPassword: problem }));
   user.passwordHash = await ctx.services.hasher.hash(newPassword);
   await ctx.em.flush();
   // The cached row holds no hash, but its updated_at changed: keep every copy the row as stored.
