@@ -28,8 +28,8 @@ describe("a Redis master with a replica, on REDIS_URL", () => {
   });
   after(async () => {
     await server?.close();
-    await master?.kill();
-    await replica?.kill();
+    await master?.remove();
+    await replica?.remove();
   });
 
   it("answers a login and a logout once the replica has them: the replica holds the session, then no longer", async () => {

@@ -15,8 +15,11 @@ describe("Redis through Sentinel", () => {
     server = await startTestServer("redis_sentinel", { ...group.env, REDIS_REPLICA_ACK_TIMEOUT_MS: "300" });
   });
   after(async () => {
-    await server?.close();
-    await group?.stop();
+    try {
+      await server?.close();
+    } finally {
+      await group?.stop();
+    }
   });
 
   const readyz = async () => {

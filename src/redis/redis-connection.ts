@@ -130,8 +130,9 @@ async function connectSentinel(config: RedisConfig, sentinels: RedisNode[], mast
         clientFor: (node) => plainClient(options, node),
       }),
     close: async () => {
-      await acks.close();
-      if (sentinel.isReady) await sentinel.close();
+      await acks.close().catch(() => undefined);
+      // A close that fails (the master gone mid-way) must still end every connection, or the process stays up.
+      if (sentinel.isReady) await sentinel.close().catch(() => sentinel.destroy());
       else sentinel.destroy();
     },
   };
@@ -185,7 +186,7 @@ function plainClient(options: RedisClientOptions, node: RedisNode): RedisClientT
 
 async function closeClient(client: RedisClientType): Promise<void> {
   // close() lets queued commands finish; while Redis is unreachable there is nothing to wait for.
-  if (client.isReady) await client.close();
+  if (client.isReady) await client.close().catch(() => client.destroy());
   else if (client.isOpen) client.destroy();
 }
 

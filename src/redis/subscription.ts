@@ -46,7 +46,7 @@ export class ClientSubscription extends EventEmitter implements Subscription {
 
   async close(): Promise<void> {
     this.subscribed = false;
-    if (this.client.isReady) await this.client.close();
+    if (this.client.isReady) await this.client.close().catch(() => this.client.destroy());
     else if (this.client.isOpen) this.client.destroy();
   }
 }
@@ -102,7 +102,7 @@ export class FollowingSubscription extends EventEmitter implements Subscription 
     this.closed = true;
     clearInterval(this.timer);
     await this.moving?.catch(() => undefined);
-    await this.current?.subscription.close();
+    await this.current?.subscription.close().catch(() => undefined);
     this.current = undefined;
   }
 

@@ -12,6 +12,8 @@ const run = promisify(execFile);
 /** One redis-server (or sentinel) process of the test's own on a free loopback port. */
 export class RedisProcess {
   private child?: ChildProcess;
+  /** Its working folder: a replica's full sync makes the master write dump.rdb there. */
+  private dir?: string;
 
   constructor(
     readonly port: number,
@@ -20,7 +22,8 @@ export class RedisProcess {
   ) {}
 
   async start(): Promise<this> {
-    const child = spawn("redis-server", this.args, { stdio: ["ignore", "pipe", "pipe"] });
+    this.dir ??= mkdtempSync(path.join(tmpdir(), "sg-redis-"));
+    const child = spawn("redis-server", this.args, { stdio: ["ignore", "pipe", "pipe"], cwd: this.dir });
     this.child = child;
     let output = "";
     child.stdout!.on("data", (chunk: Buffer) => (output += chunk));
@@ -56,6 +59,12 @@ export class RedisProcess {
     const exited = once(child, "exit");
     child.kill("SIGKILL");
     await exited;
+  }
+
+  /** Kills it if running and removes its folder. */
+  async remove(): Promise<void> {
+    await this.kill();
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
 
   private async answers(): Promise<boolean> {
@@ -140,7 +149,7 @@ export class SentinelGroup {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.master, this.replica, ...this.sentinels].map((p) => p.kill()));
+    await Promise.all([this.master, this.replica, ...this.sentinels].map((p) => p.remove()));
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
@@ -184,7 +193,7 @@ export class RedisClusterGroup {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.nodes.map((n) => n.kill()));
+    await Promise.all(this.nodes.map((n) => n.remove()));
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
