@@ -14,7 +14,9 @@ import { sessionTtlSeconds } from "../src/sessions/session-data";
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const redis = createClient({ url: config.redis!.url });
+  const topology = config.redis!.topology;
+  if (topology.kind !== "single") throw new Error("the baseline runs on REDIS_URL");
+  const redis = createClient({ url: topology.url });
   await redis.connect();
   const app = express();
   app.disable("x-powered-by");

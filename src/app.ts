@@ -6,6 +6,7 @@ import { expressMiddleware } from "@as-integrations/express5";
 import cors from "cors";
 import express, { type Request, type Response } from "express";
 import { buildContext, type Context } from "./context";
+import { visitorReads } from "./db/replicas/visitor-reads";
 import { ServiceUnavailableError } from "./errors";
 import { isDependencyDown } from "./http/dependency-errors";
 import { errorHandler, notFoundHandler } from "./http/error-handler";
@@ -92,12 +93,15 @@ export async function createApp(services: Services, httpServer: Server): Promise
     const playground = playgroundRouter("/graphql", log);
     if (playground) app.use(playground);
   }
+  // After the dependencies' own timeouts (DEPENDENCY_TIMEOUT_MS) had their chance; 1.8 s by default, within the contract's 2 s.
+  const deadlineMs = config.dependencyTimeoutMs + 300;
   const graphqlHandlers = [
     cors({ origin: config.corsOrigins, credentials: true }),
-    // After the dependencies' own timeouts (DEPENDENCY_TIMEOUT_MS) had their chance; 1.8 s by default, within the contract's 2 s.
-    requestDeadline(config.dependencyTimeoutMs + 300),
+    requestDeadline(deadlineMs),
     express.json({ limit: config.limits.maxBodyBytes }),
     ...sessionMiddleware(config, services.sessions, (msg) => log.warn(msg)),
+    // Which replica may serve this visitor's catalog reads (only with DATABASE_REPLICA_URLS).
+    ...(config.replicas.urls.length ? [visitorReads(deadlineMs)] : []),
     // A document Apollo has already validated runs straight away (see prepared-operations.ts).
     ...(config.preparedDocuments > 0 ? [prepared.middleware] : []),
   ];

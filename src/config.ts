@@ -8,14 +8,38 @@ const list = z
   .default("")
   .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean));
 
+const hostPort = z.string().regex(/^[^\s:,]+:\d{1,5}$/, "expected host:port");
+const nodeList = list.pipe(z.array(hostPort)).transform((nodes) => nodes.map(parseNode));
+
+function parseNode(value: string): RedisNode {
+  const at = value.lastIndexOf(":");
+  return { host: value.slice(0, at), port: Number(value.slice(at + 1)) };
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: int(4000),
   HOST: z.string().optional(),
   DATABASE_URL: z.url({ protocol: /^mysql$/ }).optional(),
   SQLITE_PATH: z.string().default("./data/sessiongraph.sqlite"),
+  // Read replicas of DATABASE_URL for the catalog's reads (docs/scale-out.md).
+  DATABASE_REPLICA_URLS: list.pipe(z.array(z.url({ protocol: /^mysql$/ }))),
+  READ_YOUR_WRITES_S: int(5, 0),
+  DATABASE_REPLICA_MAX_LAG_S: int(5, 1),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   REDIS_KEY_PREFIX: z.string().default("sg:"),
+  // Redis past one node (docs/scale-out.md): Sentinel or Cluster instead of REDIS_URL.
+  REDIS_SENTINELS: nodeList,
+  REDIS_SENTINEL_MASTER: z.string().min(1).optional(),
+  REDIS_CLUSTER_NODES: nodeList,
+  // What REDIS_URL says in its own text (user, password, rediss://), for the Sentinel and Cluster forms.
+  REDIS_USERNAME: z.string().min(1).optional(),
+  REDIS_PASSWORD: z.string().min(1).optional(),
+  REDIS_SENTINEL_USERNAME: z.string().min(1).optional(),
+  REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
+  REDIS_TLS: flag.default(false),
+  // How long a login, logout or revocation waits for a replica to acknowledge it (WAIT 1 <ms>).
+  REDIS_REPLICA_ACK_TIMEOUT_MS: int(500, 1),
   // Comma-separated so a secret can be rotated: the first signs, all verify.
   SESSION_SECRET: list,
   SESSION_COOKIE_NAME: z.string().regex(/^[\w.-]+$/).default("sg.sid"),
@@ -54,13 +78,37 @@ const envSchema = z.object({
 
 export type Env = z.input<typeof envSchema>;
 
+export interface RedisNode {
+  host: string;
+  port: number;
+}
+
+/** Where Redis is: one server (REDIS_URL), a master found through Sentinel, or a Cluster. */
+export type RedisTopology =
+  | { kind: "single"; url: string }
+  | { kind: "sentinel"; sentinels: RedisNode[]; masterName: string }
+  | { kind: "cluster"; nodes: RedisNode[] };
+
+export interface RedisConfig {
+  topology: RedisTopology;
+  keyPrefix: string;
+  /** Credentials and TLS of the data nodes (the Sentinel and Cluster forms; REDIS_URL carries its own). */
+  username?: string;
+  password?: string;
+  tls: boolean;
+  sentinelAuth?: { username?: string; password: string };
+  replicaAckTimeoutMs: number;
+}
+
 export interface Config {
   env: "development" | "production" | "test";
   isProduction: boolean;
   port: number;
   host: string;
   database: { kind: "mysql"; url: string } | { kind: "sqlite"; path: string };
-  redis: { url: string; keyPrefix: string } | null;
+  /** Read replicas of the MySQL database (empty: every read on the primary). */
+  replicas: { urls: string[]; readYourWritesS: number; maxLagS: number };
+  redis: RedisConfig | null;
   session: {
     secrets: string[];
     cookieName: string;
@@ -116,7 +164,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const missing: string[] = [];
   if (isProduction) {
     if (!e.DATABASE_URL) missing.push("DATABASE_URL (production needs MySQL)");
-    if (!e.REDIS_URL) missing.push("REDIS_URL (production needs Redis)");
+    if (!redisTopology(e)) missing.push("REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES (production needs Redis)");
     if (!e.SESSION_SECRET.length) missing.push("SESSION_SECRET (32+ characters)");
   }
   const shortSecret = e.SESSION_SECRET.find((s) => s.length < 32);
@@ -135,6 +183,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (badOrigins.length) {
     missing.push(`CORS_ORIGINS must list origins such as https://shop.example (no *, no path): ${badOrigins.join(", ")}`);
   }
+  missing.push(...redisProblems(e));
+  if (e.DATABASE_REPLICA_URLS.length && !e.DATABASE_URL) missing.push("DATABASE_REPLICA_URLS needs DATABASE_URL (replicas of a MySQL primary)");
   if (missing.length) throw new ConfigError(`Invalid configuration:\n  ${missing.join("\n  ")}`);
 
   return {
@@ -143,7 +193,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST ?? (isProduction ? "0.0.0.0" : "127.0.0.1"),
     database: e.DATABASE_URL ? { kind: "mysql", url: e.DATABASE_URL } : { kind: "sqlite", path: e.SQLITE_PATH },
-    redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } : null,
+    replicas: { urls: e.DATABASE_REPLICA_URLS, readYourWritesS: e.READ_YOUR_WRITES_S, maxLagS: e.DATABASE_REPLICA_MAX_LAG_S },
+    redis: redisConfig(e),
     session: {
       secrets: e.SESSION_SECRET,
       cookieName: e.SESSION_COOKIE_NAME,
@@ -175,5 +226,45 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     userCache: { ttlS: e.USER_CACHE_TTL_S, maxEntries: e.USER_CACHE_MAX_ENTRIES },
     shutdownGraceS: e.SHUTDOWN_GRACE_S,
     dependencyTimeoutMs: e.DEPENDENCY_TIMEOUT_MS,
+  };
+}
+
+type ParsedEnv = z.output<typeof envSchema>;
+
+function redisTopology(e: ParsedEnv): RedisTopology | null {
+  if (e.REDIS_URL) return { kind: "single", url: e.REDIS_URL };
+  if (e.REDIS_SENTINELS.length) return { kind: "sentinel", sentinels: e.REDIS_SENTINELS, masterName: e.REDIS_SENTINEL_MASTER ?? "" };
+  if (e.REDIS_CLUSTER_NODES.length) return { kind: "cluster", nodes: e.REDIS_CLUSTER_NODES };
+  return null;
+}
+
+function redisProblems(e: ParsedEnv): string[] {
+  const problems: string[] = [];
+  const forms = [e.REDIS_URL && "REDIS_URL", e.REDIS_SENTINELS.length && "REDIS_SENTINELS", e.REDIS_CLUSTER_NODES.length && "REDIS_CLUSTER_NODES"].filter(Boolean);
+  if (forms.length > 1) problems.push(`set one of ${forms.join(", ")}, not several`);
+  if (e.REDIS_SENTINELS.length && !e.REDIS_SENTINEL_MASTER) problems.push("REDIS_SENTINELS needs REDIS_SENTINEL_MASTER (the monitored master's name)");
+  if (e.REDIS_SENTINEL_MASTER && !e.REDIS_SENTINELS.length) problems.push("REDIS_SENTINEL_MASTER needs REDIS_SENTINELS");
+  // REDIS_URL carries its own credentials and scheme; two sources of one password would disagree sooner or later.
+  const nodeSettings = ["REDIS_USERNAME", "REDIS_PASSWORD", "REDIS_SENTINEL_USERNAME", "REDIS_SENTINEL_PASSWORD"].filter((k) => e[k as keyof ParsedEnv] !== undefined);
+  if (e.REDIS_TLS) nodeSettings.push("REDIS_TLS");
+  if (e.REDIS_URL && nodeSettings.length) problems.push(`${nodeSettings.join(", ")}: put these in REDIS_URL (redis://user:password@host, rediss:// for TLS)`);
+  if (!e.REDIS_URL && !e.REDIS_SENTINELS.length && !e.REDIS_CLUSTER_NODES.length && nodeSettings.length) problems.push(`${nodeSettings.join(", ")} set without REDIS_SENTINELS or REDIS_CLUSTER_NODES`);
+  if (e.REDIS_USERNAME && !e.REDIS_PASSWORD) problems.push("REDIS_USERNAME needs REDIS_PASSWORD");
+  if (e.REDIS_SENTINEL_USERNAME && !e.REDIS_SENTINEL_PASSWORD) problems.push("REDIS_SENTINEL_USERNAME needs REDIS_SENTINEL_PASSWORD");
+  if (e.REDIS_SENTINEL_PASSWORD && !e.REDIS_SENTINELS.length) problems.push("REDIS_SENTINEL_PASSWORD needs REDIS_SENTINELS");
+  return problems;
+}
+
+function redisConfig(e: ParsedEnv): RedisConfig | null {
+  const topology = redisTopology(e);
+  if (!topology) return null;
+  return {
+    topology,
+    keyPrefix: e.REDIS_KEY_PREFIX,
+    username: e.REDIS_USERNAME,
+    password: e.REDIS_PASSWORD,
+    tls: e.REDIS_TLS,
+    sentinelAuth: e.REDIS_SENTINEL_PASSWORD ? { username: e.REDIS_SENTINEL_USERNAME, password: e.REDIS_SENTINEL_PASSWORD } : undefined,
+    replicaAckTimeoutMs: e.REDIS_REPLICA_ACK_TIMEOUT_MS,
   };
 }

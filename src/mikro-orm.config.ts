@@ -3,8 +3,8 @@ import path from "node:path";
 import { defineConfig, type EntityMetadata, type Options, type Platform } from "@mikro-orm/core";
 import { ReflectMetadataProvider } from "@mikro-orm/decorators/legacy";
 import { Migrator } from "@mikro-orm/migrations";
-import { MySqlDriver } from "@mikro-orm/mysql";
 import { SqliteDriver, SqlitePlatform } from "@mikro-orm/sqlite";
+import { ReplicaRoutingDriver } from "./db/replicas/replica-driver";
 import type { Config } from "./config";
 import { entities } from "./entities";
 
@@ -43,8 +43,12 @@ export function ormOptions(config: Config, overrides: Partial<Options> = {}): Pa
   if (config.database.kind === "mysql") {
     return defineConfig({
       ...common,
-      driver: MySqlDriver,
+      // MikroORM's MySQL driver, routing the reads that ask for a replica (db/replicas/).
+      driver: ReplicaRoutingDriver,
       clientUrl: config.database.url,
+      replicas: config.replicas.urls.map((url, i) => ({ name: `replica-${i + 1}`, clientUrl: url })),
+      // Only reads that ask for a replica go to one (the catalog's); MikroORM would send every read there.
+      preferReadReplicas: false,
       timezone: "+00:00",
       pool: { min: 0, max: 10 },
       driverOptions: { connectTimeout: config.dependencyTimeoutMs },

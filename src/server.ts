@@ -10,6 +10,8 @@ import type { Config } from "./config";
 import { startCartSweeper } from "./cart/cart-sweeper";
 import { bootstrapAdmin } from "./db/bootstrap-admin";
 import { migrate } from "./db/migrate";
+import { startReplicaReads } from "./db/replicas/start-replicas";
+import type { ReplicaReads } from "./db/replicas/replica-reads";
 import { LoginLimits } from "./limits/login-limits";
 import { ormOptions } from "./mikro-orm.config";
 import type { Services } from "./services";
@@ -33,16 +35,18 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
   let sessions: SessionBackend | undefined;
   let hasher: PasswordHasher | undefined;
   let userCaching: UserCaching | undefined;
+  let replicaReads: ReplicaReads | undefined;
   try {
     await migrate(orm, config);
+    replicaReads = await startReplicaReads(orm, config, log);
     sessions = await SessionBackend.create(config);
-    userCaching = await startUserCache(config, sessions.redis, log);
+    userCaching = await startUserCache(config, sessions.connection, log);
     // A login still waiting when the dependency timeout has passed is refused rather than hashed late.
     hasher = new PasswordHasher(config.limits.hashConcurrency, config.limits.hashQueue, config.limits.hashNice, config.dependencyTimeoutMs);
     await bootstrapAdmin(orm.em.fork(), config, hasher, log);
     const limits = LoginLimits.create(config, sessions.redis);
     const { cache: userCache, invalidation: userInvalidation } = userCaching;
-    const services: Services = { config, orm, sessions, hasher, limits, userCache, userInvalidation, log };
+    const services: Services = { config, orm, replicaReads, sessions, hasher, limits, userCache, userInvalidation, log };
 
     const httpServer = createServer();
     const app = await createApp(services, httpServer);
@@ -53,7 +57,7 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
     });
     const { port } = httpServer.address() as AddressInfo;
     const host = config.host.includes(":") ? `[${config.host}]` : config.host === "0.0.0.0" ? "127.0.0.1" : config.host;
-    log.info({ port, database: config.database.kind, sessions: config.redis ? "redis" : "memory" }, "sessiongraph listening");
+    log.info({ port, database: config.database.kind, sessions: config.redis ? `redis ${config.redis.topology.kind}` : "memory" }, "sessiongraph listening");
 
     const stopCartSweeper = startCartSweeper(orm.em, config.session.absoluteTimeoutS, log);
     let closing: Promise<void> | undefined;
@@ -64,6 +68,7 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
         await userInvalidation.close();
         await sessions!.close();
         await hasher!.close();
+        await replicaReads!.stop();
         await orm.close(true);
       })());
     return { url: `http://${host}:${port}/graphql`, port, services, httpServer, close };
@@ -71,6 +76,7 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
     await userCaching?.invalidation.close().catch(() => undefined);
     await sessions?.close().catch(() => undefined);
     await hasher?.close().catch(() => undefined);
+    await replicaReads?.stop().catch(() => undefined);
     await orm.close(true).catch(() => undefined);
     throw err;
   }

@@ -4,6 +4,7 @@ import type { PasswordHasher } from "./auth/password-hasher";
 import type { UserCache } from "./auth/user-cache";
 import type { UserInvalidation } from "./auth/user-invalidation";
 import type { Config } from "./config";
+import type { ReplicaReads } from "./db/replicas/replica-reads";
 import type { LoginLimits } from "./limits/login-limits";
 import type { SessionBackend } from "./sessions/session-backend";
 
@@ -11,6 +12,8 @@ import type { SessionBackend } from "./sessions/session-backend";
 export interface Services {
   config: Config;
   orm: MikroORM;
+  /** Reads that may come from a MySQL replica (the catalog's). */
+  replicaReads: ReplicaReads;
   sessions: SessionBackend;
   hasher: PasswordHasher;
   limits: LoginLimits;

@@ -11,7 +11,7 @@ const PRODUCTION = {
   SESSION_SECRET: SECRET,
 };
 
-function refusal(env: Record<string, string>): string {
+function refusal(env: Record<string, string | undefined>): string {
   try {
     loadConfig(env);
   } catch (err) {
@@ -99,6 +99,36 @@ describe("loadConfig", () => {
       "https://shop.example",
       "http://localhost:5173",
     ]);
+  });
+
+  it("takes Redis from REDIS_URL, REDIS_SENTINELS with REDIS_SENTINEL_MASTER, or REDIS_CLUSTER_NODES, with their credentials", () => {
+    assert.deepEqual(loadConfig({ REDIS_URL: "redis://127.0.0.1:6379/0" }).redis?.topology, { kind: "single", url: "redis://127.0.0.1:6379/0" });
+    const sentinel = loadConfig({
+      REDIS_SENTINELS: "s1:26379, s2:26380", REDIS_SENTINEL_MASTER: "shop", REDIS_PASSWORD: "pw", REDIS_USERNAME: "app",
+      REDIS_SENTINEL_PASSWORD: "spw", REDIS_TLS: "true", REDIS_REPLICA_ACK_TIMEOUT_MS: "250",
+    }).redis!;
+    assert.deepEqual(sentinel.topology, { kind: "sentinel", masterName: "shop", sentinels: [{ host: "s1", port: 26379 }, { host: "s2", port: 26380 }] });
+    assert.deepEqual([sentinel.username, sentinel.password, sentinel.tls, sentinel.sentinelAuth, sentinel.replicaAckTimeoutMs], ["app", "pw", true, { username: undefined, password: "spw" }, 250]);
+    const cluster = loadConfig({ REDIS_CLUSTER_NODES: "10.0.0.1:7000,10.0.0.2:7000" }).redis!;
+    assert.deepEqual(cluster.topology, { kind: "cluster", nodes: [{ host: "10.0.0.1", port: 7000 }, { host: "10.0.0.2", port: 7000 }] });
+    assert.equal(cluster.replicaAckTimeoutMs, 500);
+    assert.equal(loadConfig({ ...PRODUCTION, REDIS_URL: undefined, REDIS_CLUSTER_NODES: "10.0.0.1:7000" }).redis?.topology.kind, "cluster");
+  });
+
+  it("refuses Redis settings that contradict or miss each other, naming them", () => {
+    assert.match(refusal({ REDIS_URL: "redis://r:6379", REDIS_CLUSTER_NODES: "c:7000" }), /one of REDIS_URL, REDIS_CLUSTER_NODES/);
+    assert.match(refusal({ REDIS_SENTINELS: "s:26379" }), /REDIS_SENTINELS needs REDIS_SENTINEL_MASTER/);
+    assert.match(refusal({ REDIS_SENTINEL_MASTER: "shop" }), /REDIS_SENTINEL_MASTER needs REDIS_SENTINELS/);
+    assert.match(refusal({ REDIS_CLUSTER_NODES: "c" }), /REDIS_CLUSTER_NODES.*host:port/);
+    assert.match(refusal({ REDIS_SENTINELS: "s:26379,:1", REDIS_SENTINEL_MASTER: "m" }), /REDIS_SENTINELS/);
+    assert.match(refusal({ REDIS_URL: "redis://r:6379", REDIS_PASSWORD: "pw" }), /REDIS_PASSWORD: put these in REDIS_URL/);
+    assert.match(refusal({ REDIS_URL: "redis://r:6379", REDIS_TLS: "true" }), /REDIS_TLS: put these in REDIS_URL/);
+    assert.match(refusal({ REDIS_PASSWORD: "pw" }), /REDIS_PASSWORD set without REDIS_SENTINELS or REDIS_CLUSTER_NODES/);
+    assert.match(refusal({ REDIS_CLUSTER_NODES: "c:7000", REDIS_USERNAME: "app" }), /REDIS_USERNAME needs REDIS_PASSWORD/);
+    assert.match(refusal({ REDIS_CLUSTER_NODES: "c:7000", REDIS_SENTINEL_PASSWORD: "x" }), /REDIS_SENTINEL_PASSWORD needs REDIS_SENTINELS/);
+    assert.match(refusal({ REDIS_SENTINELS: "s:1", REDIS_SENTINEL_MASTER: "m", REDIS_SENTINEL_USERNAME: "u" }), /REDIS_SENTINEL_USERNAME needs REDIS_SENTINEL_PASSWORD/);
+    assert.match(refusal({ REDIS_CLUSTER_NODES: "c:7000", REDIS_REPLICA_ACK_TIMEOUT_MS: "0" }), /REDIS_REPLICA_ACK_TIMEOUT_MS/);
+    assert.match(refusal({ ...PRODUCTION, REDIS_URL: undefined }), /REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES/);
   });
 
   it("reads TRUST_PROXY as Express does: a boolean, a hop count, or addresses", () => {

@@ -1,6 +1,8 @@
 import type { Logger } from "pino";
 import type { RedisClientType } from "redis";
 import type { Config } from "../config";
+import type { RedisConnection } from "../redis/redis-connection";
+import { ClientSubscription, type Subscription } from "../redis/subscription";
 import { UserCache } from "./user-cache";
 
 /** Tells every instance's UserCache that a user's row changed. */
@@ -22,7 +24,8 @@ export interface UserCaching {
  * The user cache and its invalidation, as configured: over Redis pub/sub when the API runs on Redis (any
  * number of instances), in process on the embedded session store (one instance).
  */
-export async function startUserCache(config: Config, redis: RedisClientType | null, log: Logger): Promise<UserCaching> {
+export async function startUserCache(config: Config, connection: RedisConnection | null, log: Logger): Promise<UserCaching> {
+  const redis = connection?.client ?? null;
   const ttlMs = config.userCache.ttlS * 1000;
   let subscribed: RedisUserInvalidation | undefined;
   const cache = new UserCache({
@@ -35,6 +38,7 @@ export async function startUserCache(config: Config, redis: RedisClientType | nu
   // one code path, and other instances may cache.
   subscribed = await RedisUserInvalidation.start({
     cache, redis, keyPrefix: config.redis!.keyPrefix, log, timeoutMs: config.dependencyTimeoutMs, retryForMs: ttlMs,
+    subscribe: (channel, listener) => connection!.subscribe(channel, listener),
   });
   return { cache, invalidation: subscribed };
 }
@@ -55,8 +59,10 @@ export const DROP_ALL = "*";
 
 export interface RedisUserInvalidationOptions {
   cache: UserCache;
-  /** The API's Redis client; the subscriber is a duplicate of it (a subscribed connection can do nothing else). */
+  /** The API's Redis client, which publishes. */
   redis: RedisClientType;
+  /** Subscribes on a connection of its own; by default a duplicate of `redis` (one server). */
+  subscribe?: (channel: string, listener: (message: string) => void) => Promise<Subscription>;
   keyPrefix: string;
   log: Logger;
   /** A publish not answered within this time counts as failed. */
@@ -91,29 +97,25 @@ export class RedisUserInvalidation implements UserInvalidation {
 
   private constructor(
     private readonly options: RedisUserInvalidationOptions,
-    /** The subscribed connection; exposed so tests can watch it. */
-    readonly subscriber: RedisClientType,
+    private readonly subscription: Subscription,
   ) {
     this.channel = invalidationChannel(options.keyPrefix);
   }
 
   /** Whether invalidations reach this instance now: give this to the UserCache as `isListening`. */
   isListening(): boolean {
-    return this.subscribed && this.subscriber.isReady;
+    return this.subscribed && this.subscription.isReady;
   }
 
   static async start(options: RedisUserInvalidationOptions): Promise<RedisUserInvalidation> {
-    const subscriber = options.redis.duplicate() as RedisClientType;
-    const invalidation = new RedisUserInvalidation(options, subscriber);
-    subscriber.on("error", (err: unknown) => invalidation.onError(err));
-    subscriber.on("ready", () => invalidation.onReady());
-    try {
-      await subscriber.connect();
-      await subscriber.subscribe(invalidation.channel, (message) => invalidation.receive(message));
-    } catch (err) {
-      if (subscriber.isOpen) subscriber.destroy();
-      throw err;
-    }
+    const channel = invalidationChannel(options.keyPrefix);
+    let invalidation: RedisUserInvalidation | undefined;
+    const listener = (message: string) => invalidation?.receive(message);
+    const subscribe = options.subscribe ?? ((ch, l) => ClientSubscription.open(options.redis.duplicate() as RedisClientType, ch, l));
+    const subscription = await subscribe(channel, listener);
+    invalidation = new RedisUserInvalidation(options, subscription);
+    subscription.on("error", (err: unknown) => invalidation!.onError(err));
+    subscription.on("ready", () => invalidation!.onReady());
     invalidation.subscribed = true;
     return invalidation;
   }
@@ -127,8 +129,7 @@ export class RedisUserInvalidation implements UserInvalidation {
     this.closed = true;
     clearTimeout(this.retryTimer);
     this.subscribed = false;
-    if (this.subscriber.isReady) await this.subscriber.close();
-    else if (this.subscriber.isOpen) this.subscriber.destroy();
+    await this.subscription.close();
   }
 
   private onError(err: unknown): void {

@@ -58,12 +58,14 @@ export async function updateProduct(ctx: Context, id: string, input: ProductChan
 export async function visibleProduct(ctx: Context, id: string): Promise<Product | null> {
   const productId = parseId(id);
   if (productId === null) return null;
-  return ctx.em.findOne(Product, isAdmin(ctx) ? { id: productId } : { id: productId, active: true });
+  const where = isAdmin(ctx) ? { id: productId } : { id: productId, active: true };
+  // A replica may serve it (slightly stale at most, and never older than this visitor's own writes).
+  return ctx.services.replicaReads.read((connectionType) => ctx.em.findOne(Product, where, { connectionType }));
 }
 
 /** Active products (all of them for an ADMIN), oldest first, optionally matching `search`. */
 export function listProducts(ctx: Context, args: PageArgs & { search?: string | null }): Promise<Connection<Product>> {
   const { search } = args;
   if (search && search.length > MAX_SEARCH) throw new BadUserInputError({ search: `must be at most ${MAX_SEARCH} characters` });
-  return productPage(ctx.em, { activeOnly: !isAdmin(ctx), search }, args);
+  return ctx.services.replicaReads.read((connection) => productPage(ctx.em, { activeOnly: !isAdmin(ctx), search }, args, connection));
 }

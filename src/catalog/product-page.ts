@@ -21,7 +21,7 @@ type PageRow = ProductRow & { total_count: number | string };
  * query builder it took two statements and more CPU than the rest of the request. The conditions are
  * those of paginate() and substringMatch() (entities/), written for both MySQL and SQLite.
  */
-export async function productPage(em: EntityManager, filter: ProductFilter, args: PageArgs): Promise<Connection<Product>> {
+export async function productPage(em: EntityManager, filter: ProductFilter, args: PageArgs, connection: "read" | "write" = "write"): Promise<Connection<Product>> {
   validatePageArgs(args);
   const afterId = args.after ? decodeCursor(args.after) : undefined;
   const conditions: string[] = [];
@@ -39,11 +39,12 @@ export async function productPage(em: EntityManager, filter: ProductFilter, args
     `select id, sku, name, description, price_cents, stock, active, (select count(*) from products where ${where}) as total_count
      from products where ${where}${keyset} order by id asc limit ?`,
     [...params, ...params, ...(afterId === undefined ? [] : [afterId]), args.first + 1],
+    connection,
   );
   // No row on this page (past the last one, or nothing matches): the total needs a statement of its own.
   const totalCount = rows.length
     ? Number(rows[0].total_count)
-    : Number((await selectRow<{ n: number | string }>(em, `select count(*) as n from products where ${where}`, params))!.n);
+    : Number((await selectRow<{ n: number | string }>(em, `select count(*) as n from products where ${where}`, params, connection))!.n);
   const edges = rows.slice(0, args.first).map((row) => ({ cursor: encodeCursor(Number(row.id)), node: productFromRow(em, row) }));
   return { edges, totalCount, pageInfo: { hasNextPage: rows.length > args.first, endCursor: edges.at(-1)?.cursor ?? null } };
 }

@@ -9,18 +9,25 @@ export type SqlValue = string | number | boolean | Date | null;
  * (DeadlockException and the rest) as for the ORM's own statements. `all` answers the rows, `get` the
  * first row, `run` the driver's result (affected rows, insert id). Everything below builds on it.
  */
-export function runSql<T>(em: EntityManager, sql: string, params: readonly SqlValue[], method: "all" | "get" | "run" = "all"): Promise<T> {
-  return (em as SqlEntityManager).execute<T & object>(sql, [...params], method) as Promise<T>;
+export function runSql<T>(
+  em: EntityManager,
+  sql: string,
+  params: readonly SqlValue[],
+  method: "all" | "get" | "run" = "all",
+  connectionType: "read" | "write" = "write",
+): Promise<T> {
+  // "read": a replica's, when one may serve (db/replicas/); in a transaction MikroORM keeps to the primary.
+  return (em as SqlEntityManager).execute<T & object>(sql, [...params], { method, connectionType }) as Promise<T>;
 }
 
 /** The rows a SELECT answers. */
-export function selectRows<T>(em: EntityManager, sql: string, params: readonly SqlValue[]): Promise<T[]> {
-  return runSql<T[]>(em, sql, params, "all");
+export function selectRows<T>(em: EntityManager, sql: string, params: readonly SqlValue[], connection: "read" | "write" = "write"): Promise<T[]> {
+  return runSql<T[]>(em, sql, params, "all", connection);
 }
 
 /** The first row a SELECT answers, or undefined. */
-export async function selectRow<T>(em: EntityManager, sql: string, params: readonly SqlValue[]): Promise<T | undefined> {
-  return (await runSql<T | null | undefined>(em, sql, params, "get")) ?? undefined;
+export async function selectRow<T>(em: EntityManager, sql: string, params: readonly SqlValue[], connection: "read" | "write" = "write"): Promise<T | undefined> {
+  return (await runSql<T | null | undefined>(em, sql, params, "get", connection)) ?? undefined;
 }
 
 /** Calls a stored procedure (MySQL) and answers the rows of each result set it selects, in order. */

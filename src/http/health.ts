@@ -32,6 +32,8 @@ export function healthRouter(services: Services): Router {
     const dependencies = {
       [config.database.kind]: database,
       [config.redis ? "redis" : "memory"]: sessions,
+      // Reported, never failing the instance: a replica that is down or lagging is skipped (reads go to the primary).
+      ...services.replicaReads.states(),
     };
     const ready = database === "up" && sessions === "up";
     res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "unavailable", dependencies });

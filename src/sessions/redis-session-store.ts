@@ -1,6 +1,7 @@
 import { RedisStore } from "connect-redis";
 import type { SessionData } from "express-session";
 import type { RedisClientType } from "redis";
+import { keySlot } from "../redis/hash-tags";
 import { LOADED_FROM_STORE, sessionTtlSeconds, type SessionTimeouts } from "./session-data";
 
 type Callback = (err?: unknown, data?: unknown) => void;
@@ -18,6 +19,8 @@ export class RedisSessionStore extends RedisStore {
     private readonly redis: RedisClientType,
     prefix: string,
     timeouts: SessionTimeouts,
+    /** On a Cluster one MGET may only name keys of one hash slot (connect-redis #360 is that trap). */
+    private readonly cluster = false,
   ) {
     super({ client: redis, prefix, ttl: (sess) => sessionTtlSeconds(sess, timeouts) });
   }
@@ -47,7 +50,25 @@ export class RedisSessionStore extends RedisStore {
   /** Reads several sessions in one round trip; missing ones come back as null. */
   async getMany(sids: string[]): Promise<(SessionData | null)[]> {
     if (!sids.length) return [];
-    const raw = await this.redis.mGet(sids.map((sid) => this.prefix + sid));
+    const keys = sids.map((sid) => this.prefix + sid);
+    const raw = this.cluster ? await this.mGetBySlot(keys) : await this.redis.mGet(keys);
     return raw.map((value) => (value ? (JSON.parse(value) as SessionData) : null));
+  }
+
+  /** One MGET per hash slot: one in all for a user's sessions, which share their user's slot (hash-tags.ts). */
+  private async mGetBySlot(keys: string[]): Promise<(string | null)[]> {
+    const bySlot = new Map<number, number[]>();
+    keys.forEach((key, i) => {
+      const slot = keySlot(key);
+      bySlot.set(slot, [...(bySlot.get(slot) ?? []), i]);
+    });
+    const values: (string | null)[] = new Array(keys.length).fill(null);
+    await Promise.all(
+      [...bySlot.values()].map(async (indexes) => {
+        const found = await this.redis.mGet(indexes.map((i) => keys[i]));
+        indexes.forEach((i, n) => (values[i] = found[n]));
+      }),
+    );
+    return values;
   }
 }

@@ -3,7 +3,7 @@ import type { Request, Response } from "express";
 import type { Config } from "../config";
 import { ensureExpress } from "../http/graphql-front";
 import type { SessionBackend } from "./session-backend";
-import { startSession } from "./session-middleware";
+import { setSessionOwner, startSession } from "./session-middleware";
 
 const newPublicId = () => randomBytes(16).toString("base64url");
 const call = (fn: (cb: (err?: unknown) => void) => void) =>
@@ -52,6 +52,7 @@ export class RequestSession {
     if (previous.userId !== undefined && previousPublicId) {
       await this.backend.unregister(previous.userId, previousPublicId);
     }
+    setSessionOwner(this.req, userId);
     await call((cb) => this.req.session.regenerate(cb));
     this.initialize();
     const sess = this.req.session;

@@ -1,6 +1,8 @@
 import type { SessionData, Store } from "express-session";
-import { createClient, type RedisClientType } from "redis";
+import type { RedisClientType } from "redis";
 import type { Config } from "../config";
+import { taggedSessionId, userIndexTag } from "../redis/hash-tags";
+import { connectRedis, type RedisConnection } from "../redis/redis-connection";
 import { MemorySessionStore } from "./memory-session-store";
 import { RedisSessionStore } from "./redis-session-store";
 import { isExpired, type SessionTimeouts } from "./session-data";
@@ -11,13 +13,19 @@ export interface LiveSession {
   data: SessionData;
 }
 
-/** The session store plus the per-user index, on Redis or in process. */
+/**
+ * The session store plus the per-user index, on Redis or in process.
+ *
+ * On a Redis master with replicas, every change that logs someone in or out (register, unregister, end)
+ * answers only once a replica has it (RedisConnection.replicate), so a failover neither loses a login nor
+ * brings an ended session back.
+ */
 export class SessionBackend {
   private constructor(
     readonly store: RedisSessionStore | MemorySessionStore,
     private readonly index: UserSessionIndex,
     private readonly timeouts: SessionTimeouts,
-    readonly redis: RedisClientType | null,
+    readonly connection: RedisConnection | null,
   ) {}
 
   static async create(config: Config): Promise<SessionBackend> {
@@ -25,26 +33,27 @@ export class SessionBackend {
     if (!config.redis) {
       return new SessionBackend(new MemorySessionStore(timeouts), new MemoryUserSessionIndex(), timeouts, null);
     }
-    const redis = createClient({
-      url: config.redis.url,
-      // Fail fast while Redis is down instead of queueing commands until it returns.
-      disableOfflineQueue: true,
-      socket: {
-        connectTimeout: config.dependencyTimeoutMs,
-        reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000),
-      },
-    }) as RedisClientType;
-    redis.on("error", () => {
-      // Reported through /readyz and SERVICE_UNAVAILABLE; the client reconnects by itself.
-    });
-    await redis.connect();
+    const connection = await connectRedis(config.redis, config.dependencyTimeoutMs);
     const prefix = config.redis.keyPrefix;
+    // On a Cluster a user's index and sessions share a hash slot (hash-tags.ts); elsewhere the keys stay as they were.
+    const cluster = connection.kind === "cluster";
+    const indexKey = (userId: number) => `${prefix}user-sessions:${cluster ? userIndexTag(userId) : userId}`;
     return new SessionBackend(
-      new RedisSessionStore(redis, `${prefix}sess:`, timeouts),
-      new RedisUserSessionIndex(redis, prefix),
+      new RedisSessionStore(connection.client, `${prefix}sess:`, timeouts, cluster),
+      new RedisUserSessionIndex(connection.client, indexKey),
       timeouts,
-      redis,
+      connection,
     );
+  }
+
+  /** The command client, or null on the in-process store. */
+  get redis(): RedisClientType | null {
+    return this.connection?.client ?? null;
+  }
+
+  /** The id of a new session: on a Cluster, a logged-in user's sessions go to the slot of the user's index. */
+  newSessionId(userId: number | undefined): string | undefined {
+    return this.connection?.kind === "cluster" && userId !== undefined ? taggedSessionId(userId) : undefined;
   }
 
   get expressStore(): Store {
@@ -53,6 +62,7 @@ export class SessionBackend {
 
   async register(userId: number, publicId: string, sid: string): Promise<void> {
     await this.index.add(userId, publicId, sid, this.timeouts.absoluteTimeoutS);
+    await this.replicated(userId);
   }
 
   /** The user's live sessions; entries whose session has ended are pruned on the way. */
@@ -76,11 +86,18 @@ export class SessionBackend {
     const alive = await this.store.getMany(entries.map(([, sid]) => sid));
     await Promise.all(entries.map(([, sid]) => this.destroy(sid)));
     await this.index.remove(userId, entries.map(([publicId]) => publicId));
+    await this.replicated(userId);
     return alive.filter((sess) => sess && sess.userId === userId && !isExpired(sess, this.timeouts)).length;
   }
 
   async unregister(userId: number, publicId: string): Promise<void> {
     await this.index.remove(userId, [publicId]);
+    await this.replicated(userId);
+  }
+
+  /** The user's index and sessions share one node (hash-tags.ts), so one WAIT there covers both. */
+  private async replicated(userId: number): Promise<void> {
+    await this.connection?.replicate(this.index.keyOf(userId));
   }
 
   destroy(sid: string): Promise<void> {
@@ -90,13 +107,11 @@ export class SessionBackend {
   }
 
   async ping(): Promise<void> {
-    if (this.redis) await this.redis.ping();
+    await this.connection?.ping();
   }
 
   async close(): Promise<void> {
     if (this.store instanceof MemorySessionStore) this.store.close();
-    // close() lets queued commands finish; while Redis is unreachable there is nothing to wait for.
-    if (this.redis?.isReady) await this.redis.close();
-    else if (this.redis?.isOpen) this.redis.destroy();
+    await this.connection?.close();
   }
 }

@@ -9,6 +9,8 @@ declare module "express-session" {
     userAgent?: string;
     userId?: number;
     rememberMe?: boolean;
+    /** When this visitor last wrote to the database, while read replicas are in use (db/replicas/). */
+    lastWriteAt?: number;
   }
 }
 

@@ -18,6 +18,8 @@ export function sessionMiddleware(config: Config, backend: SessionBackend, log: 
     log("SESSION_SECRET is not set: using a random secret, so sessions end when this process stops");
   }
   const express = session({
+    // A login names the user its new session is for (sessionOwner); the backend may place the id by it.
+    genid: (req) => backend.newSessionId((req as Partial<OwnedRequest>)[SESSION_OWNER]) ?? randomBytes(24).toString("base64url"),
     name: config.session.cookieName,
     secret: secrets,
     store: backend.expressStore,
@@ -83,6 +85,16 @@ export function sessionMiddleware(config: Config, backend: SessionBackend, log: 
 }
 
 const START = Symbol("sessiongraph.startSession");
+const SESSION_OWNER = Symbol("sessiongraph.sessionOwner");
+
+interface OwnedRequest {
+  [SESSION_OWNER]: number;
+}
+
+/** Names the user the request's next new session id is for (see genid above). */
+export function setSessionOwner(req: Request, userId: number): void {
+  (req as unknown as OwnedRequest)[SESSION_OWNER] = userId;
+}
 
 interface LazySession {
   [START]: () => Promise<void>;

@@ -5,12 +5,14 @@ export interface UserSessionIndex {
   add(userId: number, publicId: string, sid: string, ttlS: number): Promise<void>;
   remove(userId: number, publicIds: string[]): Promise<void>;
   entries(userId: number): Promise<Map<string, string>>;
+  /** The Redis key of the user's index (what a WAIT must follow); empty in process. */
+  keyOf(userId: number): string;
 }
 
 export class RedisUserSessionIndex implements UserSessionIndex {
   constructor(
     private readonly redis: RedisClientType,
-    private readonly prefix: string,
+    readonly keyOf: (userId: number) => string,
   ) {}
 
   async add(userId: number, publicId: string, sid: string, ttlS: number): Promise<void> {
@@ -28,7 +30,7 @@ export class RedisUserSessionIndex implements UserSessionIndex {
   }
 
   private key(userId: number): string {
-    return `${this.prefix}user-sessions:${userId}`;
+    return this.keyOf(userId);
   }
 }
 
@@ -49,5 +51,9 @@ export class MemoryUserSessionIndex implements UserSessionIndex {
 
   async entries(userId: number): Promise<Map<string, string>> {
     return new Map(this.byUser.get(userId) ?? []);
+  }
+
+  keyOf(): string {
+    return "";
   }
 }

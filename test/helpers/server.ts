@@ -54,7 +54,8 @@ export async function startTestServerOn(
     NODE_ENV: "test",
     PORT: "0",
     DATABASE_URL: databaseUrl,
-    REDIS_URL,
+    // The shared Redis, unless the test brings a Sentinel group or a Cluster of its own.
+    ...(env.REDIS_SENTINELS || env.REDIS_CLUSTER_NODES ? {} : { REDIS_URL }),
     REDIS_KEY_PREFIX: redisPrefix,
     SESSION_SECRET: TEST_SECRET,
     ...TEST_LIMITS,
