@@ -9,7 +9,17 @@ declare module "express-session" {
     userAgent?: string;
     userId?: number;
     rememberMe?: boolean;
+    /** A login waiting for its second factor (src/two-factor/pending-login.ts); the session is not logged in. */
+    pendingLogin?: PendingLogin;
   }
+}
+
+export interface PendingLogin {
+  /** Random; names this pending login's counter of wrong codes. */
+  id: string;
+  userId: number;
+  rememberMe: boolean;
+  expiresAt: number;
 }
 
 /**
