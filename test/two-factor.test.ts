@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, describe, it } from "node:test";
 import { codes, type TestClient } from "./helpers/client";
 import { STRONG_PASSWORD, USER_FIELDS, createAdmin, login, signUp, type SignedIn } from "./helpers/factories";
-import { freshDependencies, startTestServer, startTestServerOn, TEST_TWO_FACTOR_KEY, type TestServer } from "./helpers/server";
+import { freshDependencies, startEmbeddedServer, startTestServer, startTestServerOn, TEST_TWO_FACTOR_KEY, type TestServer } from "./helpers/server";
 import { ADD_TO_CART, CART, CREATE_PRODUCT, uniqueSku } from "./helpers/shop";
 import {
   BEGIN_SETUP,
@@ -333,6 +333,30 @@ describe("key rotation", () => {
       }
     } finally {
       await rotated.close();
+    }
+  });
+});
+
+describe("on the embedded defaults (SQLite, in-process sessions)", () => {
+  it("sets two-factor up, logs in with both steps, refuses a replay and keeps the security log", async () => {
+    const embedded = await startEmbeddedServer({ TWO_FACTOR_KEY: TEST_TWO_FACTOR_KEY });
+    try {
+      const user = await twoFactorUser(embedded);
+      const client = embedded.client();
+      assert.deepEqual(codes(await login(client, user.user.email)), ["SECOND_FACTOR_REQUIRED"]);
+      const code = codeAt(user.secret, 0);
+      assert.equal((await client.ok(COMPLETE_LOGIN, { code })).completeLogin.id, user.user.id);
+      const again = embedded.client();
+      await login(again, user.user.email);
+      assert.deepEqual(codes(await again.gql(COMPLETE_LOGIN, { code })), ["BAD_USER_INPUT"]);
+      assert.equal((await again.ok(COMPLETE_LOGIN, { code: user.recoveryCodes[0] })).completeLogin.id, user.user.id);
+      const types = (await again.ok(SECURITY_EVENTS, {})).securityEvents.edges.map((e: any) => e.node.type);
+      assert.deepEqual(types, [
+        "LOGIN_SUCCEEDED", "RECOVERY_CODE_USED", "LOGIN_FAILED", "LOGIN_SUCCEEDED", "LOGOUT", "TWO_FACTOR_ENABLED", "USER_CREATED",
+      ]);
+      await again.ok(`mutation($id: ID!) { deleteUser(id: $id) }`, { id: user.user.id });
+    } finally {
+      await embedded.close();
     }
   });
 });
