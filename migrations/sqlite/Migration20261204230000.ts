@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /** Two-factor sign-in (users' columns, recovery_codes) and the security log (security_events). */
-export class Migration20261204220000 extends Migration {
+export class Migration20261204230000 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`alter table \`users\` add column \`two_factor_enabled\` integer not null default false;`);
