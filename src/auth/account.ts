@@ -77,7 +77,8 @@ export async function changePassword(ctx: Context, currentPassword: string, newP
   const user = requireUser(ctx);
   const attempt = await verifyCurrentPassword(ctx, user, currentPassword);
   await attempt.succeeded();
-  assertValid(fieldErrors({ newPassword: passwordProblem(newPassword, user) }));
+  const problem = newPassword === currentPassword ? "must differ from the current password" : passwordProblem(newPassword, user);
+  assertValid(fieldErrors({ newPassword: problem }));
   user.passwordHash = await ctx.services.hasher.hash(newPassword);
   await recordSecurityEvent(ctx.em, eventOf(ctx, SecurityEventType.PASSWORD_CHANGED, user.id));
   await ctx.em.flush(); // the new hash and its event, in one transaction

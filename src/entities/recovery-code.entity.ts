@@ -1,4 +1,5 @@
-import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique } from "@mikro-orm/core";
+import { OptionalProps } from "@mikro-orm/core";
+import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from "@mikro-orm/decorators/legacy";
 import { User } from "./user.entity";
 
 /** One of a user's two-factor recovery codes, by its SHA-256 (src/two-factor/recovery-codes.ts); usable once. */
