@@ -78,6 +78,7 @@ async function main(): Promise<void> {
     REDIS_URL: settings.redisUrl,
     REDIS_KEY_PREFIX: settings.redisPrefix,
     SESSION_SECRET: randomBytes(32).toString("hex"),
+    TWO_FACTOR_KEY: randomBytes(32).toString("base64"),
     TRUST_PROXY: "loopback",
     LOG_LEVEL: settings.logLevel,
     ADMIN_EMAIL: ADMIN.email,

@@ -74,6 +74,11 @@ const envSchema = z.object({
   USER_CACHE_MAX_ENTRIES: int(5000, 1),
   SHUTDOWN_GRACE_S: int(10, 0),
   DEPENDENCY_TIMEOUT_MS: int(1500, 100),
+  // Comma-separated base64 keys of 32 bytes: the first encrypts TOTP secrets, all decrypt (rotation).
+  TWO_FACTOR_KEY: list,
+  TWO_FACTOR_ISSUER: z.string().min(1).max(64).regex(/^[^:]+$/, "must not contain ':'").default("sessiongraph"),
+  TWO_FACTOR_PENDING_LOGIN_S: int(300, 1),
+  SECURITY_LOG_RETENTION_DAYS: int(365, 1),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -141,6 +146,13 @@ export interface Config {
   userCache: { ttlS: number; maxEntries: number };
   shutdownGraceS: number;
   dependencyTimeoutMs: number;
+  twoFactor: {
+    /** Decoded keys, the encrypting one first; empty outside production means "a random key per process". */
+    keys: Buffer[];
+    issuer: string;
+    pendingLoginS: number;
+  };
+  securityLog: { retentionDays: number };
 }
 
 export class ConfigError extends Error {}
@@ -185,6 +197,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
   missing.push(...redisProblems(e));
   if (e.DATABASE_REPLICA_URLS.length && !e.DATABASE_URL) missing.push("DATABASE_REPLICA_URLS needs DATABASE_URL (replicas of a MySQL primary)");
+  const twoFactorKeys = e.TWO_FACTOR_KEY.map((key) => Buffer.from(key, "base64"));
+  if (e.TWO_FACTOR_KEY.some((key, i) => twoFactorKeys[i].length !== 32 || twoFactorKeys[i].toString("base64") !== key)) {
+    missing.push("TWO_FACTOR_KEY must list base64 keys of exactly 32 bytes (openssl rand -base64 32)");
+  }
+  if (isProduction && !e.TWO_FACTOR_KEY.length) missing.push("TWO_FACTOR_KEY (32 bytes, base64: encrypts TOTP secrets)");
   if (missing.length) throw new ConfigError(`Invalid configuration:\n  ${missing.join("\n  ")}`);
 
   return {
@@ -226,6 +243,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     userCache: { ttlS: e.USER_CACHE_TTL_S, maxEntries: e.USER_CACHE_MAX_ENTRIES },
     shutdownGraceS: e.SHUTDOWN_GRACE_S,
     dependencyTimeoutMs: e.DEPENDENCY_TIMEOUT_MS,
+    twoFactor: { keys: twoFactorKeys, issuer: e.TWO_FACTOR_ISSUER, pendingLoginS: e.TWO_FACTOR_PENDING_LOGIN_S },
+    securityLog: { retentionDays: e.SECURITY_LOG_RETENTION_DAYS },
   };
 }
 

@@ -12,6 +12,8 @@ export interface Context {
   user: User | null;
   services: Services;
   ip: string;
+  /** The User-Agent header, cut to 256 characters, for the security log; null when absent. */
+  userAgent: string | null;
   requestId: string;
   log: RequestLog;
 }
@@ -23,7 +25,8 @@ export async function buildContext(services: Services, req: Request, res: Respon
   const userId = session.userId;
   const user = userId === undefined ? null : await em.getRepository(User).findForRequest(userId, services.userCache);
   const requestId = String(req.id ?? "");
-  return new RequestContext(em, session, user, services, req.ip ?? "", requestId, req.log ?? services.log);
+  const userAgent = req.headers["user-agent"]?.slice(0, 256) || null;
+  return new RequestContext(em, session, user, services, req.ip ?? "", userAgent, requestId, req.log ?? services.log);
 }
 
 /**
@@ -43,6 +46,7 @@ class RequestContext implements Context {
     public user: User | null,
     readonly services: Services,
     readonly ip: string,
+    readonly userAgent: string | null,
     readonly requestId: string,
     readonly log: RequestLog,
   ) {}

@@ -10,6 +10,7 @@ export type ErrorCode =
   | "OUT_OF_STOCK"
   | "TOO_MANY_REQUESTS"
   | "SERVICE_UNAVAILABLE"
+  | "SECOND_FACTOR_REQUIRED"
   | "INTERNAL_SERVER_ERROR";
 
 abstract class ApiError<C extends ErrorCode> extends GraphQLError {
@@ -75,6 +76,13 @@ export class TooManyRequestsError extends ApiError<"TOO_MANY_REQUESTS"> {
 export class ServiceUnavailableError extends ApiError<"SERVICE_UNAVAILABLE"> {
   constructor(message = "A backing service is unavailable. Try again shortly.") {
     super(message, "SERVICE_UNAVAILABLE", {}, 503);
+  }
+}
+
+/** The password was right on an account with two-factor on: the login waits for `completeLogin`. */
+export class SecondFactorRequiredError extends ApiError<"SECOND_FACTOR_REQUIRED"> {
+  constructor() {
+    super("Enter the code from your authenticator app (or a recovery code) to finish logging in.", "SECOND_FACTOR_REQUIRED");
   }
 }
 

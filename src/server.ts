@@ -15,7 +15,9 @@ import type { ReplicaReads } from "./db/replicas/replica-reads";
 import { LoginLimits } from "./limits/login-limits";
 import { ormOptions } from "./mikro-orm.config";
 import type { Services } from "./services";
+import { startSecurityLogPruner } from "./security-log/prune";
 import { SessionBackend } from "./sessions/session-backend";
+import { twoFactorBox } from "./two-factor/keys";
 
 export interface RunningServer {
   url: string;
@@ -46,7 +48,8 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
     await bootstrapAdmin(orm.em.fork(), config, hasher, log);
     const limits = LoginLimits.create(config, sessions.redis);
     const { cache: userCache, invalidation: userInvalidation } = userCaching;
-    const services: Services = { config, orm, replicaReads, sessions, hasher, limits, userCache, userInvalidation, log };
+    const secretBox = twoFactorBox(config, (msg) => log.warn(msg));
+    const services: Services = { config, orm, replicaReads, sessions, hasher, limits, userCache, userInvalidation, secretBox, log };
 
     const httpServer = createServer();
     const app = await createApp(services, httpServer);
@@ -60,10 +63,12 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
     log.info({ port, database: config.database.kind, sessions: config.redis ? `redis ${config.redis.topology.kind}` : "memory" }, "sessiongraph listening");
 
     const stopCartSweeper = startCartSweeper(orm.em, config.session.absoluteTimeoutS, log);
+    const stopPruner = startSecurityLogPruner(orm.em, config.securityLog.retentionDays, log);
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
         stopCartSweeper();
+        stopPruner();
         await app.apollo.stop(); // stops accepting, waits for in-flight requests (drain plugin)
         await userInvalidation.close();
         await sessions!.close();

@@ -7,6 +7,7 @@ import type { Config } from "./config";
 import type { ReplicaReads } from "./db/replicas/replica-reads";
 import type { LoginLimits } from "./limits/login-limits";
 import type { SessionBackend } from "./sessions/session-backend";
+import type { SecretBox } from "./two-factor/secret-box";
 
 /** The long-lived parts of a running API, made once at start and shared by every request. */
 export interface Services {
@@ -20,5 +21,7 @@ export interface Services {
   /** The logged-in users' rows, and how a change to one reaches every instance's copy. */
   userCache: UserCache;
   userInvalidation: UserInvalidation;
+  /** Seals and opens TOTP secrets (TWO_FACTOR_KEY). */
+  secretBox: SecretBox;
   log: Logger;
 }

@@ -332,6 +332,58 @@ const rows: Row[] = [
     userOther: (data) => assert.equal(data.orders.totalCount, 0),
     admin: (data) => assert.equal(data.orders.totalCount, 0),
   },
+  {
+    operation: "securityEvents(userId of the target)",
+    call: gql(`query($id: ID) { securityEvents(userId: $id) { totalCount edges { node { type actorId } } } }`, (w) => ({ id: w.target.user.id })),
+    anonymous: "UNAUTHENTICATED",
+    // The target registered and logged in again (the self column): their own log, or an ADMIN's reading.
+    userSelf: (data) => assert.deepEqual(data.securityEvents.edges.map((e: any) => e.node.type), ["LOGIN_SUCCEEDED", "USER_CREATED"]),
+    userOther: "FORBIDDEN",
+    admin: (data) => assert.deepEqual(data.securityEvents.edges.map((e: any) => e.node.type), ["USER_CREATED"]),
+  },
+  {
+    operation: "securityEvents (own, no userId)",
+    call: gql(`{ securityEvents { totalCount edges { node { type } } } }`),
+    anonymous: "UNAUTHENTICATED",
+    user: (data) => assert.ok(data.securityEvents.totalCount >= 1),
+    admin: (data) => assert.ok(data.securityEvents.totalCount >= 1),
+  },
+  {
+    operation: "beginTwoFactorSetup",
+    call: gql(`mutation($p: String!) { beginTwoFactorSetup(currentPassword: $p) { recoveryCodes } }`, () => ({ p: STRONG_PASSWORD })),
+    anonymous: "UNAUTHENTICATED",
+    // For the caller's own account only: there is no way to name another.
+    user: (data) => assert.equal(data.beginTwoFactorSetup.recoveryCodes.length, 10),
+    admin: (data) => assert.equal(data.beginTwoFactorSetup.recoveryCodes.length, 10),
+  },
+  {
+    operation: "confirmTwoFactorSetup (no setup begun)",
+    call: gql(`mutation { confirmTwoFactorSetup(code: "123456") }`),
+    anonymous: "UNAUTHENTICATED",
+    user: "BAD_USER_INPUT",
+    admin: "BAD_USER_INPUT",
+  },
+  {
+    operation: "disableTwoFactor (2FA off)",
+    call: gql(`mutation($p: String!) { disableTwoFactor(currentPassword: $p, code: "123456") }`, () => ({ p: STRONG_PASSWORD })),
+    anonymous: "UNAUTHENTICATED",
+    user: "CONFLICT",
+    admin: "CONFLICT",
+  },
+  {
+    operation: "regenerateRecoveryCodes (2FA off)",
+    call: gql(`mutation($p: String!) { regenerateRecoveryCodes(currentPassword: $p, code: "123456") }`, () => ({ p: STRONG_PASSWORD })),
+    anonymous: "UNAUTHENTICATED",
+    user: "CONFLICT",
+    admin: "CONFLICT",
+  },
+  {
+    operation: "completeLogin (no pending login)",
+    call: gql(`mutation { completeLogin(code: "123456") { id } }`),
+    anonymous: "UNAUTHENTICATED",
+    user: "UNAUTHENTICATED",
+    admin: "UNAUTHENTICATED",
+  },
 ];
 
 const COLUMNS: Column[] = ["anonymous", "userSelf", "userOther", "admin"];

@@ -4,11 +4,13 @@ import { ConfigError, loadConfig } from "../src/config";
 import { spawnServer } from "./helpers/process";
 
 const SECRET = "a-session-secret-of-at-least-32-characters";
+const TWO_FACTOR_KEY = Buffer.alloc(32, 1).toString("base64");
 const PRODUCTION = {
   NODE_ENV: "production",
   DATABASE_URL: "mysql://app:pw@127.0.0.1:3306/shop",
   REDIS_URL: "redis://127.0.0.1:6379/0",
   SESSION_SECRET: SECRET,
+  TWO_FACTOR_KEY,
 };
 
 function refusal(env: Record<string, string | undefined>): string {
@@ -65,7 +67,7 @@ describe("loadConfig", () => {
     assert.equal(config.host, "0.0.0.0");
   });
 
-  for (const variable of ["DATABASE_URL", "REDIS_URL", "SESSION_SECRET"]) {
+  for (const variable of ["DATABASE_URL", "REDIS_URL", "SESSION_SECRET", "TWO_FACTOR_KEY"]) {
     it(`refuses production without ${variable}, naming it`, () => {
       const env: Record<string, string> = { ...PRODUCTION };
       delete env[variable];
@@ -131,6 +133,18 @@ describe("loadConfig", () => {
     assert.match(refusal({ ...PRODUCTION, REDIS_URL: undefined }), /REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES/);
   });
 
+  it("reads TWO_FACTOR_KEY as base64 keys of 32 bytes, the first encrypting, and refuses anything else", () => {
+    const second = Buffer.alloc(32, 2).toString("base64");
+    assert.deepEqual(loadConfig({ TWO_FACTOR_KEY: `${TWO_FACTOR_KEY}, ${second}` }).twoFactor.keys, [Buffer.alloc(32, 1), Buffer.alloc(32, 2)]);
+    assert.deepEqual(loadConfig({}).twoFactor.keys, []); // outside production: a random key per process (keys.ts)
+    for (const bad of [Buffer.alloc(16, 1).toString("base64"), "not base64 at all!", `${TWO_FACTOR_KEY},${Buffer.alloc(31).toString("base64")}`]) {
+      assert.match(refusal({ TWO_FACTOR_KEY: bad }), /TWO_FACTOR_KEY must list base64 keys of exactly 32 bytes/);
+    }
+    assert.equal(loadConfig({}).twoFactor.pendingLoginS, 300);
+    assert.equal(loadConfig({}).securityLog.retentionDays, 365);
+    assert.match(refusal({ SECURITY_LOG_RETENTION_DAYS: "0" }), /SECURITY_LOG_RETENTION_DAYS/);
+  });
+
   it("reads TRUST_PROXY as Express does: a boolean, a hop count, or addresses", () => {
     assert.equal(loadConfig({}).trustProxy, false);
     assert.equal(loadConfig({ TRUST_PROXY: "true" }).trustProxy, true);
@@ -144,6 +158,7 @@ describe("starting the server with a bad configuration", () => {
     ["no DATABASE_URL in production", { ...PRODUCTION, DATABASE_URL: "" }, /DATABASE_URL/],
     ["no REDIS_URL in production", { ...PRODUCTION, REDIS_URL: "" }, /REDIS_URL/],
     ["no SESSION_SECRET in production", { ...PRODUCTION, SESSION_SECRET: "" }, /SESSION_SECRET/],
+    ["no TWO_FACTOR_KEY in production", { ...PRODUCTION, TWO_FACTOR_KEY: "" }, /TWO_FACTOR_KEY/],
     ["a short SESSION_SECRET", { ...PRODUCTION, SESSION_SECRET: "too-short" }, /SESSION_SECRET must be at least 32/],
     ["a limit that is not a number", { LOGIN_MAX_ATTEMPTS_PER_IP: "lots" }, /LOGIN_MAX_ATTEMPTS_PER_IP/],
   ];

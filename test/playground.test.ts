@@ -16,6 +16,7 @@ describe("playground configuration", () => {
       DATABASE_URL: "mysql://u:p@127.0.0.1:3306/db",
       REDIS_URL: "redis://127.0.0.1:6379/0",
       SESSION_SECRET: "x".repeat(32),
+      TWO_FACTOR_KEY: Buffer.alloc(32, 1).toString("base64"),
     });
     assert.equal(production.playground, false);
   });

@@ -1,7 +1,11 @@
+import { randomBytes } from "node:crypto";
 import { mergeAnonymousCart } from "../cart/cart-merge";
 import type { Context } from "../context";
+import { SecurityEventType } from "../entities/security-event-type";
 import { User } from "../entities/user.entity";
-import { assertValid, BadUserInputError, UnauthenticatedError } from "../errors";
+import { assertValid, BadUserInputError, SecondFactorRequiredError, TooManyRequestsError, UnauthenticatedError } from "../errors";
+import type { LoginAttempt } from "../limits/login-limits";
+import { eventOf, logSecurityEvent, recordSecurityEvent } from "../security-log/record";
 import { passwordProblem } from "./password-policy";
 import { assertValidNewAccount, fieldErrors } from "./validation";
 
@@ -12,7 +16,11 @@ export async function register(ctx: Context, input: { email: string; name: strin
   await ctx.services.limits.countAttempt(ctx.ip);
   assertValidNewAccount(input);
   const passwordHash = await ctx.services.hasher.hash(input.password);
-  const user = await ctx.em.getRepository(User).add({ email: input.email, name: input.name.trim(), passwordHash });
+  const user = await ctx.em.transactional(async (em) => {
+    const user = await em.getRepository(User).add({ email: input.email, name: input.name.trim(), passwordHash });
+    await recordSecurityEvent(em, eventOf(ctx, SecurityEventType.USER_CREATED, user.id));
+    return user;
+  });
   await startSession(ctx, user, false);
   return user;
 }
@@ -20,39 +28,93 @@ export async function register(ctx: Context, input: { email: string; name: strin
 /**
  * One answer for an unknown email and a wrong password, and the same work (a hash) for both. The attempt
  * is counted before the hash is checked (src/limits/login-limits.ts), so no number of parallel or aliased
- * attempts gets past the limits.
+ * attempts gets past the limits. On an account with two-factor on, the right password only starts a
+ * pending login (SECOND_FACTOR_REQUIRED), and the account's failures are forgiven at completeLogin.
  */
 export async function login(ctx: Context, email: string, password: string, rememberMe: boolean): Promise<User> {
   ctx.services.hasher.assertCapacity();
-  const attempt = await ctx.services.limits.startLogin(email, ctx.ip);
+  let attempt: LoginAttempt;
+  try {
+    attempt = await ctx.services.limits.startLogin(email, ctx.ip);
+  } catch (err) {
+    if (err instanceof TooManyRequestsError) await recordThrottleOf(ctx, email);
+    throw err;
+  }
   const user = email.length <= 254 ? await ctx.em.getRepository(User).findForLogin(email) : null;
   const ok = await ctx.services.hasher.verify(user?.passwordHash, password.slice(0, 1024));
-  if (!user || !ok) throw new BadUserInputError({ email: INVALID_CREDENTIALS, password: INVALID_CREDENTIALS }, INVALID_CREDENTIALS);
+  if (!user || !ok) {
+    // Only for an account that exists: an unknown email is what an attacker typed, not an event.
+    if (user) await logSecurityEvent(ctx, SecurityEventType.LOGIN_FAILED, user.id);
+    throw new BadUserInputError({ email: INVALID_CREDENTIALS, password: INVALID_CREDENTIALS }, INVALID_CREDENTIALS);
+  }
+  if (user.twoFactorEnabled) {
+    const expiresAt = Date.now() + ctx.services.config.twoFactor.pendingLoginS * 1000;
+    await ctx.session.beginPendingLogin({ id: randomBytes(16).toString("base64url"), userId: user.id, rememberMe, expiresAt });
+    ctx.user = null;
+    throw new SecondFactorRequiredError();
+  }
   await attempt.succeeded();
-  await startSession(ctx, user, rememberMe);
+  await finishLogin(ctx, user, rememberMe);
   return user;
+}
+
+/** Logs the user in (new session id, anonymous cart merged) and records the login. */
+export async function finishLogin(ctx: Context, user: User, rememberMe: boolean): Promise<void> {
+  await startSession(ctx, user, rememberMe);
+  await logSecurityEvent(ctx, SecurityEventType.LOGIN_SUCCEEDED, user.id);
+}
+
+/** Ends this session; true if there was one. */
+export async function logout(ctx: Context): Promise<boolean> {
+  const userId = ctx.user?.id;
+  const ended = await ctx.session.logOut();
+  if (ended && userId !== undefined) await logSecurityEvent(ctx, SecurityEventType.LOGOUT, userId);
+  ctx.user = null;
+  return ended;
 }
 
 export async function changePassword(ctx: Context, currentPassword: string, newPassword: string): Promise<boolean> {
   const user = requireUser(ctx);
-  ctx.services.hasher.assertCapacity();
-  // Counted before the hash is checked, like a login: parallel or aliased guesses cannot race past it.
-  const attempt = await ctx.services.limits.startPasswordCheck(user.id);
-  await ctx.em.populate(user, ["passwordHash"]);
-  if (!(await ctx.services.hasher.verify(user.passwordHash, currentPassword.slice(0, 1024)))) {
-    throw new BadUserInputError({ currentPassword: "is not your current password" });
-  }
+  const attempt = await verifyCurrentPassword(ctx, user, currentPassword);
   await attempt.succeeded();
   const problem = newPassword === currentPassword ? "must differ from the current password" : passwordProblem(newPassword, user);
   assertValid(fieldErrors({ newPassword: problem }));
   user.passwordHash = await ctx.services.hasher.hash(newPassword);
-  await ctx.em.flush();
+  await recordSecurityEvent(ctx.em, eventOf(ctx, SecurityEventType.PASSWORD_CHANGED, user.id));
+  await ctx.em.flush(); // the new hash and its event, in one transaction
   // The cached row holds no hash, but its updated_at changed: keep every copy the row as stored.
   await ctx.services.userInvalidation.invalidate(user.id);
   await ctx.session.endOtherSessions(user.id);
   // A new id for this session too: whoever knew the old one is out with the old password.
   await ctx.session.logIn(user.id, ctx.session.rememberMe);
   return true;
+}
+
+/**
+ * Checks a logged-in user's current password (BAD_USER_INPUT `fields.currentPassword` when wrong),
+ * counted before the hash is checked, like a login: parallel or aliased guesses cannot race past it.
+ * The caller calls `succeeded()` once everything it asked for was right.
+ */
+export async function verifyCurrentPassword(ctx: Context, user: User, currentPassword: string): Promise<LoginAttempt> {
+  ctx.services.hasher.assertCapacity();
+  const attempt = await ctx.services.limits.startPasswordCheck(user.id);
+  await ctx.em.populate(user, ["passwordHash"]);
+  if (!(await ctx.services.hasher.verify(user.passwordHash, currentPassword.slice(0, 1024)))) {
+    throw new BadUserInputError({ currentPassword: "is not your current password" });
+  }
+  return attempt;
+}
+
+/** LOGIN_THROTTLED, once per limit window, for an account that exists. */
+export async function recordThrottle(ctx: Context, userId: number): Promise<void> {
+  if (await ctx.services.limits.firstThrottleInWindow(userId)) {
+    await logSecurityEvent(ctx, SecurityEventType.LOGIN_THROTTLED, userId);
+  }
+}
+
+async function recordThrottleOf(ctx: Context, email: string): Promise<void> {
+  const user = email.length <= 254 ? await ctx.em.getRepository(User).findForLogin(email) : null;
+  if (user) await recordThrottle(ctx, user.id);
 }
 
 export function requireUser(ctx: Context): User {

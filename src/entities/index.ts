@@ -3,7 +3,9 @@ import { CartLine } from "./cart-line.entity";
 import { Order } from "./order.entity";
 import { OrderLine } from "./order-line.entity";
 import { Product } from "./product.entity";
+import { RecoveryCode } from "./recovery-code.entity";
+import { SecurityEvent } from "./security-event.entity";
 import { User } from "./user.entity";
 
 /** Every entity, listed once for the ORM (no folder scanning, so compiled and test runs agree). */
-export const entities = [User, Product, Cart, CartLine, Order, OrderLine];
+export const entities = [User, Product, Cart, CartLine, Order, OrderLine, RecoveryCode, SecurityEvent];

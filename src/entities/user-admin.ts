@@ -7,7 +7,9 @@ import { assertValid, BadUserInputError, ConflictError, ForbiddenError, NotFound
 import type { Connection } from "../resolvers/connection.type";
 import { parseId } from "./ids";
 import { paginate } from "./pagination";
+import { actedOn, recordSecurityEvent } from "../security-log/record";
 import { Role } from "./role";
+import { SecurityEventType } from "./security-event-type";
 import { substringMatch } from "./search";
 import { User } from "./user.entity";
 import { conflictOnDuplicateEmail, normalizeEmail } from "./user.repository";
@@ -74,7 +76,9 @@ export async function createUser(
   const actor = requireUser(ctx);
   return lockingTransaction(ctx.em, async (em) => {
     await assertActingAdmin(em, actor);
-    return em.getRepository(User).add({ email: input.email, name: input.name.trim(), passwordHash, role });
+    const user = await em.getRepository(User).add({ email: input.email, name: input.name.trim(), passwordHash, role });
+    await recordSecurityEvent(em, actedOn(ctx, SecurityEventType.USER_CREATED, user.id));
+    return user;
   });
 }
 
@@ -111,10 +115,13 @@ export async function updateUser(ctx: Context, rawId: string, changes: UserChang
       if (!user) throw new NotFoundError("User");
       if (mayRemoveAdmin && admins.includes(id) && admins.length === 1) throw lastAdmin();
       const roleChanged = changes.role != null && changes.role !== user.role;
+      const emailChanged = changes.email != null && normalizeEmail(changes.email) !== user.email;
       // Someone else's account, or a role change: an ADMIN's write (see assertActingAdmin).
       if (id !== actor.id || roleChanged) await assertActingAdmin(em, actor);
       if (changes.role != null) user.role = changes.role;
       if (changes.email != null) user.email = normalizeEmail(changes.email);
+      if (emailChanged) await recordSecurityEvent(em, actedOn(ctx, SecurityEventType.EMAIL_CHANGED, id));
+      if (roleChanged) await recordSecurityEvent(em, actedOn(ctx, SecurityEventType.ROLE_CHANGED, id));
       if (changes.name != null) user.name = changes.name.trim();
       await em.flush();
       return { user, roleChanged };
@@ -137,8 +144,12 @@ export async function deleteUser(ctx: Context, rawId: string): Promise<boolean> 
     // Deleting someone else is an ADMIN's write; the ADMIN rows are locked already (see assertActingAdmin).
     if (id !== actor.id && !admins.includes(actor.id)) throw new ForbiddenError();
     if (admins.includes(id) && admins.length === 1) throw lastAdmin();
+    if (!(await em.count(User, { id }))) throw new NotFoundError("User");
+    // Written before the row goes, so the foreign key detaches it with the user's other events.
+    await recordSecurityEvent(em, actedOn(ctx, SecurityEventType.USER_DELETED, id));
+    await em.flush();
     // A native delete: the database's foreign keys take care of what hangs off the user (their cart
-    // goes, their orders stay with the user detached), so no collection is loaded here.
+    // goes, their orders and security events stay, detached), so no collection is loaded here.
     if (!(await em.nativeDelete(User, { id }))) throw new NotFoundError("User");
   }));
   await endSessionsOf(ctx, id, { renewCurrent: false });

@@ -8,7 +8,7 @@ import { UserRepository } from "./user.repository";
 @Entity({ tableName: "users", repository: () => UserRepository })
 export class User {
   [EntityRepositoryType]?: UserRepository;
-  [OptionalProps]?: "role" | "createdAt" | "updatedAt";
+  [OptionalProps]?: "role" | "createdAt" | "updatedAt" | "twoFactorEnabled";
 
   @Field(() => ID)
   @PrimaryKey({ type: "integer", autoincrement: true })
@@ -32,6 +32,23 @@ export class User {
   // Never a GraphQL field; lazy so an ordinary load does not even read it.
   @Property({ type: "string", length: 255, hidden: true, lazy: true })
   passwordHash!: string;
+
+  @Field({ description: "Whether login asks for a second factor (a TOTP or recovery code)." })
+  @Property({ type: "boolean", default: false })
+  twoFactorEnabled: boolean = false;
+
+  /**
+   * The TOTP secret, sealed with AES-256-GCM (src/two-factor/secret-box.ts); set at beginTwoFactorSetup,
+   * in use once twoFactorEnabled. Never a GraphQL field, never cached, never read by an ordinary load.
+   */
+  // MariaDB reports a nullable column's default as the string 'NULL' (see cart.entity.ts).
+  @Property({ type: "string", length: 255, nullable: true, hidden: true, lazy: true, ignoreSchemaChanges: ["default"] })
+  twoFactorSecret?: string | null;
+
+  /** The last TOTP time step accepted: a code is taken once, claimed by a conditional UPDATE. */
+  // 30-second steps since 1970 fit an INT until the year 4011.
+  @Property({ type: "integer", nullable: true, hidden: true, lazy: true })
+  twoFactorLastStep?: number | null;
 
   @Field(() => Date)
   @Property({ type: "datetime", length: 3, onCreate: () => new Date() })

@@ -4,7 +4,7 @@ import { isDependencyDown } from "./dependency-errors";
 
 const CONTRACT_CODES = new Set([
   "UNAUTHENTICATED", "FORBIDDEN", "BAD_USER_INPUT", "NOT_FOUND", "CONFLICT", "OUT_OF_STOCK", "TOO_MANY_REQUESTS",
-  "SERVICE_UNAVAILABLE",
+  "SERVICE_UNAVAILABLE", "SECOND_FACTOR_REQUIRED",
 ]);
 // Apollo's own, raised before any resolver runs; they say nothing about the server's internals.
 const APOLLO_CODES = new Set([

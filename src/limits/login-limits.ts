@@ -39,6 +39,8 @@ export class LoginLimits {
     private readonly perKnownClient: RateLimiterAbstract,
     private readonly knownClients: RateLimiterAbstract,
     private readonly perUserPasswordCheck: RateLimiterAbstract,
+    private readonly perPendingLogin: RateLimiterAbstract,
+    private readonly throttleLogged: RateLimiterAbstract,
   ) {}
 
   static create(config: Config, redis: RedisClientType | null): LoginLimits {
@@ -59,6 +61,8 @@ export class LoginLimits {
       make("login-known-client", loginFailuresPerAccount, windowS),
       make("known-client", 1, KNOWN_CLIENT_S),
       make("password-check", loginFailuresPerAccount, windowS),
+      make("second-factor", SECOND_FACTOR_TRIES, config.twoFactor.pendingLoginS),
+      make("throttle-logged", 1, windowS),
     );
   }
 
@@ -96,7 +100,37 @@ export class LoginLimits {
       },
     };
   }
+
+  /**
+   * Counts one code tried on a pending login (`pendingId`), before it is checked. Answers how many tries
+   * remain after this one, or null when the pending login has used up its tries.
+   */
+  async countSecondFactorTry(pendingId: string): Promise<number | null> {
+    try {
+      return (await this.perPendingLogin.consume(pendingId)).remainingPoints;
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) return null;
+      throw rejection;
+    }
+  }
+
+  /**
+   * True the first time an account is throttled in a window: the security log records a lockout once
+   * per window, not once per refused request, so a flood against one account cannot fill the table.
+   */
+  async firstThrottleInWindow(userId: number): Promise<boolean> {
+    try {
+      await this.throttleLogged.consume(String(userId));
+      return true;
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) return false;
+      throw rejection;
+    }
+  }
 }
+
+/** Wrong codes allowed per pending login (API.md); each also counts as a failed login of the account. */
+export const SECOND_FACTOR_TRIES = 5;
 
 /** The account's counter key: the normalized email, hashed so keys stay short and hold no address. */
 function accountKey(email: string): string {

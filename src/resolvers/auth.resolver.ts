@@ -28,7 +28,7 @@ export class AuthResolver {
 
   @Mutation(() => Boolean, { description: "True if a session was ended." })
   logout(@Ctx() ctx: Context): Promise<boolean> {
-    return ctx.session.logOut();
+    return account.logout(ctx);
   }
 
   @Authorized()

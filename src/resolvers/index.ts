@@ -3,7 +3,9 @@ import { AuthResolver } from "./auth.resolver";
 import { CartResolver } from "./cart.resolver";
 import { OrderResolver } from "./order.resolver";
 import { ProductResolver } from "./product.resolver";
+import { SecurityEventResolver } from "./security-event.resolver";
 import { SessionResolver } from "./session.resolver";
+import { TwoFactorResolver } from "./two-factor.resolver";
 import { UserResolver } from "./user.resolver";
 
 export const resolvers: NonEmptyArray<Function> = [
@@ -13,4 +15,6 @@ export const resolvers: NonEmptyArray<Function> = [
   ProductResolver,
   CartResolver,
   OrderResolver,
+  TwoFactorResolver,
+  SecurityEventResolver,
 ];

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import { requireUser } from "../auth/account";
 import type { Context } from "../context";
-import { NotFoundError } from "../errors";
+import { logoutOtherSessions, revokeSession } from "../auth/own-sessions";
 import { SessionInfo } from "./session.type";
 
 @Resolver()
@@ -21,15 +21,13 @@ export class SessionResolver {
 
   @Authorized()
   @Mutation(() => Boolean)
-  async revokeSession(@Ctx() ctx: Context, @Arg("id", () => ID) id: string): Promise<boolean> {
-    const ended = await ctx.services.sessions.end(requireUser(ctx).id, (publicId) => publicId === id);
-    if (!ended) throw new NotFoundError("Session");
-    return true;
+  revokeSession(@Ctx() ctx: Context, @Arg("id", () => ID) id: string): Promise<boolean> {
+    return revokeSession(ctx, id);
   }
 
   @Authorized()
   @Mutation(() => Int, { description: "Ends every session of this user but the current one; returns how many ended." })
   logoutOtherSessions(@Ctx() ctx: Context): Promise<number> {
-    return ctx.session.endOtherSessions(requireUser(ctx).id);
+    return logoutOtherSessions(ctx);
   }
 }

@@ -3,6 +3,7 @@ import type { Request, Response } from "express";
 import type { Config } from "../config";
 import { ensureExpress } from "../http/graphql-front";
 import type { SessionBackend } from "./session-backend";
+import type { PendingLogin } from "./session-data";
 import { setSessionOwner, startSession } from "./session-middleware";
 
 const newPublicId = () => randomBytes(16).toString("base64url");
@@ -65,6 +66,34 @@ export class RequestSession {
     await this.backend.register(userId, sess.publicId!, this.req.sessionID);
   }
 
+  get pendingLogin(): PendingLogin | undefined {
+    return this.req.session?.pendingLogin;
+  }
+
+  /**
+   * Holds a login that waits for its second factor, in a new session (new id) that is not logged in. The
+   * visitor's public id is kept, so their anonymous cart (keyed by it) is the one merged at completeLogin.
+   */
+  async beginPendingLogin(pending: PendingLogin): Promise<void> {
+    const previous = await startSession(this.req, this.res);
+    const previousPublicId = previous.createdAt ? previous.publicId : undefined;
+    if (previous.userId !== undefined && previousPublicId) {
+      await this.backend.unregister(previous.userId, previousPublicId);
+    }
+    await call((cb) => this.req.session.regenerate(cb));
+    this.initialize(previous.userId === undefined ? previousPublicId : undefined);
+    this.req.session.pendingLogin = pending;
+    await call((cb) => this.req.session.save(cb));
+  }
+
+  /** Forgets the pending login; the session stays, anonymous (with its cart, if any). */
+  async endPendingLogin(): Promise<void> {
+    const sess = this.req.session;
+    if (!sess?.pendingLogin) return;
+    delete sess.pendingLogin;
+    await call((cb) => sess.save(cb));
+  }
+
   /** Ends this session on the server and clears the cookie. False when there was none. */
   async logOut(): Promise<boolean> {
     const sess = this.req.session;
@@ -82,10 +111,10 @@ export class RequestSession {
     return this.backend.end(userId, (publicId) => publicId !== current);
   }
 
-  private initialize(): void {
+  private initialize(publicId = newPublicId()): void {
     const now = Date.now();
     const sess = this.req.session;
-    sess.publicId = newPublicId();
+    sess.publicId = publicId;
     sess.createdAt = now;
     sess.lastSeenAt = now;
     const agent = this.req.headers["user-agent"];

@@ -11,7 +11,17 @@ declare module "express-session" {
     rememberMe?: boolean;
     /** When this visitor last wrote to the database, while read replicas are in use (db/replicas/). */
     lastWriteAt?: number;
+    /** A login waiting for its second factor (src/two-factor/pending-login.ts); the session is not logged in. */
+    pendingLogin?: PendingLogin;
   }
+}
+
+export interface PendingLogin {
+  /** Random; names this pending login's counter of wrong codes. */
+  id: string;
+  userId: number;
+  rememberMe: boolean;
+  expiresAt: number;
 }
 
 /**

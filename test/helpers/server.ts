@@ -14,6 +14,8 @@ export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0
 // Lets several checkouts run their suites side by side against the same MySQL and Redis.
 const NAMESPACE = (process.env.SG_TEST_NAMESPACE ?? "sg_test").replace(/\W/g, "_");
 export const TEST_SECRET = "test-secret-that-is-long-enough-0123456789";
+// A fixed TOTP-secret key for tests only, so instances started by one test share it (production has its own).
+export const TEST_TWO_FACTOR_KEY = Buffer.alloc(32, 7).toString("base64");
 // Every test client comes from 127.0.0.1, so the per-IP login limit is lifted unless a test sets it.
 const TEST_LIMITS = { LOGIN_MAX_ATTEMPTS_PER_IP: "100000" };
 
@@ -58,6 +60,7 @@ export async function startTestServerOn(
     ...(env.REDIS_SENTINELS || env.REDIS_CLUSTER_NODES ? {} : { REDIS_URL }),
     REDIS_KEY_PREFIX: redisPrefix,
     SESSION_SECRET: TEST_SECRET,
+    TWO_FACTOR_KEY: TEST_TWO_FACTOR_KEY,
     ...TEST_LIMITS,
     ...env,
   });
@@ -106,5 +109,12 @@ export async function startEmbeddedServer(env: Record<string, string> = {}): Pro
 /** The environment of a server process of its own (spawned) on fresh dependencies named `name`. */
 export async function processEnv(name: string, env: Record<string, string> = {}): Promise<Record<string, string>> {
   const { databaseUrl, redisPrefix } = await freshDependencies(name);
-  return { DATABASE_URL: databaseUrl, REDIS_URL, REDIS_KEY_PREFIX: redisPrefix, SESSION_SECRET: TEST_SECRET, ...env };
+  return {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    REDIS_KEY_PREFIX: redisPrefix,
+    SESSION_SECRET: TEST_SECRET,
+    TWO_FACTOR_KEY: TEST_TWO_FACTOR_KEY,
+    ...env,
+  };
 }

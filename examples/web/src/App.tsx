@@ -4,6 +4,8 @@ import { MeQuery } from "./auth/operations";
 import { CartView } from "./cart/CartView";
 import { ProductList } from "./catalog/ProductList";
 import { OrderList } from "./orders/OrderList";
+import { SecurityActivity } from "./security/SecurityActivity";
+import { TwoFactorPanel } from "./security/TwoFactorPanel";
 
 export function App() {
   const { data } = useQuery(MeQuery);
@@ -21,6 +23,8 @@ export function App() {
           <CartView key={me?.id ?? "guest"} loggedIn={Boolean(me)} />
           <AccountPanel />
           {me && <OrderList />}
+          {me && <TwoFactorPanel key={`2fa-${me.id}`} />}
+          {me && <SecurityActivity key={`log-${me.id}`} />}
         </aside>
       </main>
     </div>

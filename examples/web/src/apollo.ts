@@ -16,6 +16,7 @@ export function createApolloClient(uri: string, fetch?: typeof globalThis.fetch)
             // Pages of one search are merged into one list; another search is another list.
             products: relayStylePagination(["search"]),
             orders: relayStylePagination(),
+            securityEvents: relayStylePagination(["userId"]),
           },
         },
         // A visitor has exactly one cart and Cart has no id: every Cart the API returns (from a

@@ -43,6 +43,7 @@ const FIELD_LABELS: Record<string, string> = {
   newPassword: "The new password",
   quantity: "The quantity",
   cart: "Your cart",
+  code: "The code",
 };
 
 /**
@@ -92,7 +93,7 @@ export function shopperMessage(error: unknown, context: MessageContext = {}): st
     case "NOT_FOUND":
       return "That item is no longer available.";
     case "CONFLICT":
-      return "An account with this email already exists. Log in instead.";
+      return ext.fields ? "An account with this email already exists. Log in instead." : first.message;
     case "SERVICE_UNAVAILABLE":
       return "The shop is briefly unavailable. Please try again in a moment.";
     case undefined:

@@ -1,6 +1,7 @@
 import { useMutation, useQuery } from "@apollo/client/react";
 import { useState, type FormEvent } from "react";
-import { shopperMessage } from "../errors";
+import { errorCode, shopperMessage } from "../errors";
+import { SecondFactorForm } from "../security/SecondFactorForm";
 import { ErrorMessage } from "../ui/ErrorMessage";
 import { LoginMutation, LogoutMutation, MeQuery, RegisterMutation } from "./operations";
 import { useSessionChange } from "./useSessionChange";
@@ -48,6 +49,7 @@ function Guest() {
   const [register, registerState] = useMutation(RegisterMutation);
   const sessionChanged = useSessionChange();
   const [error, setError] = useState<unknown>(null);
+  const [secondStep, setSecondStep] = useState(false);
   const busy = loginState.loading || registerState.loading;
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
@@ -64,9 +66,13 @@ function Guest() {
       }
       await sessionChanged();
     } catch (err) {
+      // The password was right on an account with two-factor on: the login waits for a code.
+      if (errorCode(err) === "SECOND_FACTOR_REQUIRED") return setSecondStep(true);
       setError(err);
     }
   };
+
+  if (secondStep) return <SecondFactorForm onDone={sessionChanged} onRestart={() => setSecondStep(false)} />;
 
   return (
     <>

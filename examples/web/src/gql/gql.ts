@@ -26,6 +26,12 @@ type Documents = {
     "\n  mutation Checkout {\n    checkout {\n      id\n      createdAt\n      totalCents\n      lines {\n        productName\n        quantity\n        unitPriceCents\n        # The new stock lands on the cached Product by id, so the catalog shows it at once.\n        product {\n          id\n          stock\n        }\n      }\n    }\n  }\n": typeof types.CheckoutDocument,
     "\n  query Products($first: Int, $after: String, $search: String) {\n    products(first: $first, after: $after, search: $search) {\n      edges {\n        cursor\n        node {\n          id\n          sku\n          name\n          description\n          priceCents\n          stock\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n": typeof types.ProductsDocument,
     "\n  query Orders($first: Int, $after: String) {\n    orders(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          createdAt\n          totalCents\n          lines {\n            productName\n            quantity\n            unitPriceCents\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n": typeof types.OrdersDocument,
+    "\n  mutation CompleteLogin($code: String!) {\n    completeLogin(code: $code) {\n      id\n      email\n      name\n      role\n    }\n  }\n": typeof types.CompleteLoginDocument,
+    "\n  query TwoFactorStatus {\n    me {\n      id\n      twoFactorEnabled\n    }\n  }\n": typeof types.TwoFactorStatusDocument,
+    "\n  mutation BeginTwoFactorSetup($currentPassword: String!) {\n    beginTwoFactorSetup(currentPassword: $currentPassword) {\n      secret\n      otpauthUrl\n      recoveryCodes\n    }\n  }\n": typeof types.BeginTwoFactorSetupDocument,
+    "\n  mutation ConfirmTwoFactorSetup($code: String!) {\n    confirmTwoFactorSetup(code: $code)\n  }\n": typeof types.ConfirmTwoFactorSetupDocument,
+    "\n  mutation DisableTwoFactor($currentPassword: String!, $code: String!) {\n    disableTwoFactor(currentPassword: $currentPassword, code: $code)\n  }\n": typeof types.DisableTwoFactorDocument,
+    "\n  query SecurityEvents($first: Int, $after: String) {\n    securityEvents(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          type\n          createdAt\n          ip\n          userAgent\n          actorId\n        }\n      }\n    }\n  }\n": typeof types.SecurityEventsDocument,
 };
 const documents: Documents = {
     "\n  query Me {\n    me {\n      id\n      email\n      name\n      role\n    }\n  }\n": types.MeDocument,
@@ -40,6 +46,12 @@ const documents: Documents = {
     "\n  mutation Checkout {\n    checkout {\n      id\n      createdAt\n      totalCents\n      lines {\n        productName\n        quantity\n        unitPriceCents\n        # The new stock lands on the cached Product by id, so the catalog shows it at once.\n        product {\n          id\n          stock\n        }\n      }\n    }\n  }\n": types.CheckoutDocument,
     "\n  query Products($first: Int, $after: String, $search: String) {\n    products(first: $first, after: $after, search: $search) {\n      edges {\n        cursor\n        node {\n          id\n          sku\n          name\n          description\n          priceCents\n          stock\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n": types.ProductsDocument,
     "\n  query Orders($first: Int, $after: String) {\n    orders(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          createdAt\n          totalCents\n          lines {\n            productName\n            quantity\n            unitPriceCents\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n": types.OrdersDocument,
+    "\n  mutation CompleteLogin($code: String!) {\n    completeLogin(code: $code) {\n      id\n      email\n      name\n      role\n    }\n  }\n": types.CompleteLoginDocument,
+    "\n  query TwoFactorStatus {\n    me {\n      id\n      twoFactorEnabled\n    }\n  }\n": types.TwoFactorStatusDocument,
+    "\n  mutation BeginTwoFactorSetup($currentPassword: String!) {\n    beginTwoFactorSetup(currentPassword: $currentPassword) {\n      secret\n      otpauthUrl\n      recoveryCodes\n    }\n  }\n": types.BeginTwoFactorSetupDocument,
+    "\n  mutation ConfirmTwoFactorSetup($code: String!) {\n    confirmTwoFactorSetup(code: $code)\n  }\n": types.ConfirmTwoFactorSetupDocument,
+    "\n  mutation DisableTwoFactor($currentPassword: String!, $code: String!) {\n    disableTwoFactor(currentPassword: $currentPassword, code: $code)\n  }\n": types.DisableTwoFactorDocument,
+    "\n  query SecurityEvents($first: Int, $after: String) {\n    securityEvents(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          type\n          createdAt\n          ip\n          userAgent\n          actorId\n        }\n      }\n    }\n  }\n": types.SecurityEventsDocument,
 };
 
 /**
@@ -104,6 +116,30 @@ export function graphql(source: "\n  query Products($first: Int, $after: String,
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Orders($first: Int, $after: String) {\n    orders(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          createdAt\n          totalCents\n          lines {\n            productName\n            quantity\n            unitPriceCents\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n"): (typeof documents)["\n  query Orders($first: Int, $after: String) {\n    orders(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          createdAt\n          totalCents\n          lines {\n            productName\n            quantity\n            unitPriceCents\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CompleteLogin($code: String!) {\n    completeLogin(code: $code) {\n      id\n      email\n      name\n      role\n    }\n  }\n"): (typeof documents)["\n  mutation CompleteLogin($code: String!) {\n    completeLogin(code: $code) {\n      id\n      email\n      name\n      role\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TwoFactorStatus {\n    me {\n      id\n      twoFactorEnabled\n    }\n  }\n"): (typeof documents)["\n  query TwoFactorStatus {\n    me {\n      id\n      twoFactorEnabled\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BeginTwoFactorSetup($currentPassword: String!) {\n    beginTwoFactorSetup(currentPassword: $currentPassword) {\n      secret\n      otpauthUrl\n      recoveryCodes\n    }\n  }\n"): (typeof documents)["\n  mutation BeginTwoFactorSetup($currentPassword: String!) {\n    beginTwoFactorSetup(currentPassword: $currentPassword) {\n      secret\n      otpauthUrl\n      recoveryCodes\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConfirmTwoFactorSetup($code: String!) {\n    confirmTwoFactorSetup(code: $code)\n  }\n"): (typeof documents)["\n  mutation ConfirmTwoFactorSetup($code: String!) {\n    confirmTwoFactorSetup(code: $code)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DisableTwoFactor($currentPassword: String!, $code: String!) {\n    disableTwoFactor(currentPassword: $currentPassword, code: $code)\n  }\n"): (typeof documents)["\n  mutation DisableTwoFactor($currentPassword: String!, $code: String!) {\n    disableTwoFactor(currentPassword: $currentPassword, code: $code)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SecurityEvents($first: Int, $after: String) {\n    securityEvents(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          type\n          createdAt\n          ip\n          userAgent\n          actorId\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query SecurityEvents($first: Int, $after: String) {\n    securityEvents(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          type\n          createdAt\n          ip\n          userAgent\n          actorId\n        }\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
