@@ -50,6 +50,15 @@ const envSchema = z.object({
   USER_CACHE_MAX_ENTRIES: int(5000, 1),
   SHUTDOWN_GRACE_S: int(10, 0),
   DEPENDENCY_TIMEOUT_MS: int(1500, 100),
+  // Prometheus metrics on a port of their own (never the API's); 0 turns them off.
+  METRICS_PORT: int(9464, 0).pipe(z.number().max(65535)),
+  METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+  // How many operation names of valid documents outside the trusted documents get a label of their own.
+  METRICS_OPERATION_NAMES: int(100, 0),
+  // Tracing is on when this is set (the OpenTelemetry exporter reads it and its other OTEL_* variables itself).
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  TRUSTED_DOCUMENTS: z.string().min(1).optional(),
+  TRUSTED_DOCUMENTS_ONLY: flag.default(false),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -93,6 +102,12 @@ export interface Config {
   userCache: { ttlS: number; maxEntries: number };
   shutdownGraceS: number;
   dependencyTimeoutMs: number;
+  /** port 0: no metrics endpoint, and nothing recorded. */
+  metrics: { port: number; host: string; operationNames: number };
+  /** Whether OpenTelemetry is loaded (OTEL_EXPORTER_OTLP_ENDPOINT). */
+  tracing: boolean;
+  /** The persisted-documents manifest; `only`: refuse every other document. */
+  trustedDocuments: { path: string; only: boolean } | null;
 }
 
 export class ConfigError extends Error {}
@@ -135,6 +150,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (badOrigins.length) {
     missing.push(`CORS_ORIGINS must list origins such as https://shop.example (no *, no path): ${badOrigins.join(", ")}`);
   }
+  if (e.TRUSTED_DOCUMENTS_ONLY && !e.TRUSTED_DOCUMENTS) missing.push("TRUSTED_DOCUMENTS_ONLY=true needs TRUSTED_DOCUMENTS (the manifest)");
+  if (e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) missing.push("METRICS_PORT must differ from PORT (metrics are never served on the API's port)");
   if (missing.length) throw new ConfigError(`Invalid configuration:\n  ${missing.join("\n  ")}`);
 
   return {
@@ -175,5 +192,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     userCache: { ttlS: e.USER_CACHE_TTL_S, maxEntries: e.USER_CACHE_MAX_ENTRIES },
     shutdownGraceS: e.SHUTDOWN_GRACE_S,
     dependencyTimeoutMs: e.DEPENDENCY_TIMEOUT_MS,
+    metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST, operationNames: e.METRICS_OPERATION_NAMES },
+    tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined,
+    trustedDocuments: e.TRUSTED_DOCUMENTS ? { path: e.TRUSTED_DOCUMENTS, only: e.TRUSTED_DOCUMENTS_ONLY } : null,
   };
 }

@@ -3,15 +3,19 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { MikroORM, type Options } from "@mikro-orm/core";
 import pino from "pino";
-import { createApp } from "./app";
+import { createApp, type AppExtensions } from "./app";
 import { PasswordHasher } from "./auth/password-hasher";
 import { startUserCache, type UserCaching } from "./auth/user-invalidation";
 import type { Config } from "./config";
 import { startCartSweeper } from "./cart/cart-sweeper";
 import { bootstrapAdmin } from "./db/bootstrap-admin";
 import { migrate } from "./db/migrate";
+import { poolLoad } from "./db/pool-load";
+import { dependencyStatus } from "./http/health";
 import { LoginLimits } from "./limits/login-limits";
 import { ormOptions } from "./mikro-orm.config";
+import { Metrics, type GaugeSource } from "./observability/metrics";
+import { startMetricsServer, type MetricsServer } from "./observability/metrics-server";
 import type { Services } from "./services";
 import { SessionBackend } from "./sessions/session-backend";
 
@@ -20,11 +24,22 @@ export interface RunningServer {
   port: number;
   services: Services;
   httpServer: Server;
+  /** Whether repeated documents skip Apollo's pipeline (app.ts). */
+  fastPath: boolean;
+  /** http://host:port/metrics, when METRICS_PORT is not 0. */
+  metricsUrl?: string;
   close(): Promise<void>;
 }
 
+export interface ServerExtensions extends AppExtensions {
+  /** More gauges read at scrape time, e.g. the mail outbox's backlog and oldest age (docs/operations.md). */
+  gauges?: (services: Services) => GaugeSource[];
+}
+
 /** Starts everything: database (with migrations), sessions, the admin bootstrap, then HTTP. */
-export async function startServer(config: Config, ormOverrides: Partial<Options> = {}): Promise<RunningServer> {
+export async function startServer(config: Config, ormOverrides: Partial<Options> = {}, extensions: ServerExtensions = {}): Promise<RunningServer> {
+  // Before MySQL, Redis and HTTP are used, and not even loaded when off (it patches those modules).
+  const tracing = config.tracing ? (await import("./observability/tracing")).startTracing() : undefined;
   const log = pino({
     level: config.logLevel,
     redact: { paths: ["req.headers.cookie", "res.headers['set-cookie']", "*.password", "*.passwordHash"], censor: "[redacted]" },
@@ -33,19 +48,27 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
   let sessions: SessionBackend | undefined;
   let hasher: PasswordHasher | undefined;
   let userCaching: UserCaching | undefined;
+  let metricsServer: MetricsServer | undefined;
   try {
+    const metrics = config.metrics.port !== 0 ? new Metrics() : undefined;
     await migrate(orm, config);
     sessions = await SessionBackend.create(config);
     userCaching = await startUserCache(config, sessions.redis, log);
     // A login still waiting when the dependency timeout has passed is refused rather than hashed late.
     hasher = new PasswordHasher(config.limits.hashConcurrency, config.limits.hashQueue, config.limits.hashNice, config.dependencyTimeoutMs);
     await bootstrapAdmin(orm.em.fork(), config, hasher, log);
-    const limits = LoginLimits.create(config, sessions.redis);
+    const limits = LoginLimits.create(config, sessions.redis, metrics && ((limit) => metrics.loginThrottled(limit)));
     const { cache: userCache, invalidation: userInvalidation } = userCaching;
-    const services: Services = { config, orm, sessions, hasher, limits, userCache, userInvalidation, log };
+    const services: Services = { config, orm, sessions, hasher, limits, userCache, userInvalidation, log, metrics, tracing };
+    if (metrics) {
+      registerGauges(metrics, services);
+      for (const gauge of extensions.gauges?.(services) ?? []) metrics.gauge(gauge);
+      metricsServer = await startMetricsServer(metrics, config.metrics.port, config.metrics.host);
+      log.info({ url: metricsServer.url }, "metrics listening");
+    }
 
     const httpServer = createServer();
-    const app = await createApp(services, httpServer);
+    const app = await createApp(services, httpServer, extensions);
     httpServer.on("request", app.handler);
     await new Promise<void>((resolve, reject) => {
       httpServer.once("error", reject);
@@ -65,13 +88,31 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
         await sessions!.close();
         await hasher!.close();
         await orm.close(true);
+        await metricsServer?.close();
+        await tracing?.flush();
       })());
-    return { url: `http://${host}:${port}/graphql`, port, services, httpServer, close };
+    return { url: `http://${host}:${port}/graphql`, port, services, httpServer, fastPath: app.fastPath, metricsUrl: metricsServer?.url, close };
   } catch (err) {
+    await metricsServer?.close().catch(() => undefined);
     await userCaching?.invalidation.close().catch(() => undefined);
     await sessions?.close().catch(() => undefined);
     await hasher?.close().catch(() => undefined);
     await orm.close(true).catch(() => undefined);
     throw err;
   }
+}
+
+/** The gauges the running server reads at scrape time: the hash queue, the database pool, the dependencies. */
+function registerGauges(metrics: Metrics, services: Services): void {
+  const { hasher, orm } = services;
+  hasher.onWait = (seconds) => metrics.hashWaited(seconds);
+  metrics.gauge({ name: "sessiongraph_password_hash_running", help: "Password hashes running now", read: () => hasher.load.running });
+  metrics.gauge({ name: "sessiongraph_password_hash_queue_depth", help: "Password hashes waiting for a thread", read: () => hasher.load.waiting });
+  metrics.gauge({ name: "sessiongraph_password_hash_queue_capacity", help: "Password hashes that may wait before logins are refused (PASSWORD_HASH_QUEUE)", read: () => hasher.load.queue });
+  metrics.gauge({ name: "sessiongraph_db_pool_in_use", help: "Database connections in use", read: () => poolLoad(orm).inUse });
+  metrics.gauge({ name: "sessiongraph_db_pool_waiting", help: "Callers waiting for a database connection", read: () => poolLoad(orm).waiting });
+  metrics.labelledGauge("sessiongraph_up", "Whether a dependency answers (1) or not (0), probed at each scrape", "dependency", async () => {
+    const status = await dependencyStatus(services);
+    return Object.fromEntries(Object.entries(status).map(([name, state]) => [name, state === "up" ? 1 : 0]));
+  });
 }

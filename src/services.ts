@@ -5,6 +5,8 @@ import type { UserCache } from "./auth/user-cache";
 import type { UserInvalidation } from "./auth/user-invalidation";
 import type { Config } from "./config";
 import type { LoginLimits } from "./limits/login-limits";
+import type { Metrics } from "./observability/metrics";
+import type { Tracing } from "./observability/tracing";
 import type { SessionBackend } from "./sessions/session-backend";
 
 /** The long-lived parts of a running API, made once at start and shared by every request. */
@@ -18,4 +20,8 @@ export interface Services {
   userCache: UserCache;
   userInvalidation: UserInvalidation;
   log: Logger;
+  /** Absent when METRICS_PORT=0: nothing is recorded then. */
+  metrics?: Metrics;
+  /** Present only when OTEL_EXPORTER_OTLP_ENDPOINT is set (the module is not even loaded otherwise). */
+  tracing?: Tracing;
 }

@@ -27,7 +27,10 @@ export async function login(ctx: Context, email: string, password: string, remem
   const attempt = await ctx.services.limits.startLogin(email, ctx.ip);
   const user = email.length <= 254 ? await ctx.em.getRepository(User).findForLogin(email) : null;
   const ok = await ctx.services.hasher.verify(user?.passwordHash, password.slice(0, 1024));
-  if (!user || !ok) throw new BadUserInputError({ email: INVALID_CREDENTIALS, password: INVALID_CREDENTIALS }, INVALID_CREDENTIALS);
+  if (!user || !ok) {
+    ctx.services.metrics?.loginFailed();
+    throw new BadUserInputError({ email: INVALID_CREDENTIALS, password: INVALID_CREDENTIALS }, INVALID_CREDENTIALS);
+  }
   await attempt.succeeded();
   await startSession(ctx, user, rememberMe);
   return user;

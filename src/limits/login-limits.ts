@@ -9,6 +9,7 @@ import type { RedisClientType } from "redis";
 import type { Config } from "../config";
 import { normalizeEmail } from "../entities/user.repository";
 import { TooManyRequestsError } from "../errors";
+import type { LoginThrottle } from "../observability/metrics";
 import { clientKey } from "./client-key";
 
 /**
@@ -39,9 +40,11 @@ export class LoginLimits {
     private readonly perKnownClient: RateLimiterAbstract,
     private readonly knownClients: RateLimiterAbstract,
     private readonly perUserPasswordCheck: RateLimiterAbstract,
+    private readonly onThrottle: (limit: LoginThrottle) => void,
   ) {}
 
-  static create(config: Config, redis: RedisClientType | null): LoginLimits {
+  /** @param onThrottle told of every attempt a limit refused (the login_throttled metric). */
+  static create(config: Config, redis: RedisClientType | null, onThrottle: (limit: LoginThrottle) => void = () => undefined): LoginLimits {
     const { loginAttemptsPerIp, loginFailuresPerAccount, windowS } = config.limits;
     const make = (name: string, points: number, duration: number): RateLimiterAbstract =>
       redis
@@ -59,12 +62,13 @@ export class LoginLimits {
       make("login-known-client", loginFailuresPerAccount, windowS),
       make("known-client", 1, KNOWN_CLIENT_S),
       make("password-check", loginFailuresPerAccount, windowS),
+      onThrottle,
     );
   }
 
   /** Counts one login or registration attempt from this client; refuses once there were too many. */
   async countAttempt(ip: string): Promise<void> {
-    await consume(this.perIp, clientKey(ip));
+    await this.consume(this.perIp, clientKey(ip), "ip");
   }
 
   /** Counts a login attempt against the client and the account, before the password is checked. */
@@ -74,7 +78,7 @@ export class LoginLimits {
     const client = `${account}:${clientKey(ip)}`;
     const known = (await this.knownClients.get(client)) !== null;
     const [limiter, key] = known ? [this.perKnownClient, client] : [this.perAccount, account];
-    await consume(limiter, key);
+    await this.consume(limiter, key, known ? "known_client" : "account");
     return {
       succeeded: async () => {
         await Promise.all([limiter.delete(key), this.knownClients.set(client, 1, KNOWN_CLIENT_S)]);
@@ -87,9 +91,20 @@ export class LoginLimits {
    * holds a session (a stolen cookie, an unlocked computer) gets as many guesses at the password as a
    * stranger gets at logins, `loginFailuresPerAccount` per window, not one per request.
    */
+  private async consume(limiter: RateLimiterAbstract, key: string, limit: LoginThrottle): Promise<void> {
+    try {
+      await limiter.consume(key);
+    } catch (rejection) {
+      // A RateLimiterRes means "over the limit"; anything else is the store failing and is passed on.
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      this.onThrottle(limit);
+      throw new TooManyRequestsError(rejection.msBeforeNext / 1000);
+    }
+  }
+
   async startPasswordCheck(userId: number): Promise<LoginAttempt> {
     const key = String(userId);
-    await consume(this.perUserPasswordCheck, key);
+    await this.consume(this.perUserPasswordCheck, key, "password_check");
     return {
       succeeded: async () => {
         await this.perUserPasswordCheck.delete(key);
@@ -101,14 +116,4 @@ export class LoginLimits {
 /** The account's counter key: the normalized email, hashed so keys stay short and hold no address. */
 function accountKey(email: string): string {
   return createHash("sha256").update(normalizeEmail(email)).digest("base64url").slice(0, 32);
-}
-
-async function consume(limiter: RateLimiterAbstract, key: string): Promise<void> {
-  try {
-    await limiter.consume(key);
-  } catch (rejection) {
-    // A RateLimiterRes means "over the limit"; anything else is the store failing and is passed on.
-    if (rejection instanceof RateLimiterRes) throw new TooManyRequestsError(rejection.msBeforeNext / 1000);
-    throw rejection;
-  }
 }
