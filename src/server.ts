@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { MikroORM, type Options } from "@mikro-orm/core";
-import pino from "pino";
+import pino, { type Logger } from "pino";
 import { createApp, type AppExtensions } from "./app";
 import { PasswordHasher } from "./auth/password-hasher";
 import { startUserCache, type UserCaching } from "./auth/user-invalidation";
@@ -34,13 +34,15 @@ export interface RunningServer {
 export interface ServerExtensions extends AppExtensions {
   /** More gauges read at scrape time, e.g. the mail outbox's backlog and oldest age (docs/operations.md). */
   gauges?: (services: Services) => GaugeSource[];
+  /** The logger to use instead of one on stdout (tests read what the server warns). */
+  log?: Logger;
 }
 
 /** Starts everything: database (with migrations), sessions, the admin bootstrap, then HTTP. */
 export async function startServer(config: Config, ormOverrides: Partial<Options> = {}, extensions: ServerExtensions = {}): Promise<RunningServer> {
   // Before MySQL, Redis and HTTP are used, and not even loaded when off (it patches those modules).
   const tracing = config.tracing ? (await import("./observability/tracing")).startTracing() : undefined;
-  const log = pino({
+  const log = extensions.log ?? pino({
     level: config.logLevel,
     redact: { paths: ["req.headers.cookie", "res.headers['set-cookie']", "*.password", "*.passwordHash"], censor: "[redacted]" },
   });

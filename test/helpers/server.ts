@@ -6,7 +6,7 @@ import { createClient } from "redis";
 import mysql from "mysql2/promise";
 import { DROP_ALL, invalidationChannel } from "../../src/auth/user-invalidation";
 import { loadConfig, type Config } from "../../src/config";
-import { startServer, type RunningServer } from "../../src/server";
+import { startServer, type RunningServer, type ServerExtensions } from "../../src/server";
 import { TestClient } from "./client";
 
 export const MYSQL_ROOT = process.env.TEST_MYSQL_URL ?? "mysql://root@127.0.0.1:3306";
@@ -42,14 +42,15 @@ export async function freshDependencies(name: string): Promise<{ databaseUrl: st
   return { databaseUrl: `${MYSQL_ROOT}/${db}`, redisPrefix };
 }
 
-export async function startTestServer(name: string, env: Record<string, string> = {}): Promise<TestServer> {
-  return startTestServerOn(await freshDependencies(name), env);
+export async function startTestServer(name: string, env: Record<string, string> = {}, extensions: ServerExtensions = {}): Promise<TestServer> {
+  return startTestServerOn(await freshDependencies(name), env, extensions);
 }
 
 /** An in-process server on dependencies that freshDependencies made, e.g. shared with another instance. */
 export async function startTestServerOn(
   { databaseUrl, redisPrefix }: { databaseUrl: string; redisPrefix: string },
   env: Record<string, string> = {},
+  extensions: ServerExtensions = {},
 ): Promise<TestServer> {
   const config = loadConfig({
     NODE_ENV: "test",
@@ -61,7 +62,7 @@ export async function startTestServerOn(
     ...TEST_LIMITS,
     ...env,
   });
-  const server = await startServer(config);
+  const server = await startServer(config, {}, extensions);
   const pool = mysql.createPool({ uri: databaseUrl, connectionLimit: 2 });
   return {
     ...server,
