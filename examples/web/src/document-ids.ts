@@ -4,11 +4,14 @@
  * same documents as the typed ones. The API can then refuse every document that is not the app's.
  */
 
-/** Operation name -> document id, from the manifest (the app's operation names are unique: codegen checks). */
+/**
+ * Operation name -> document id, from the manifest (the app's operation names are unique: codegen checks).
+ * A document is its operation and the fragments it spreads, which may come first.
+ */
 export function documentIdsByName(manifest: Record<string, string>): Map<string, string> {
   const ids = new Map<string, string>();
   for (const [id, text] of Object.entries(manifest)) {
-    const name = /^\s*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/.exec(text)?.[1];
+    const name = /(?:^|[\s}])(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)\s*[({@]/.exec(text)?.[1];
     if (name) ids.set(name, id);
   }
   return ids;
