@@ -11,6 +11,9 @@ import { startCartSweeper } from "./cart/cart-sweeper";
 import { bootstrapAdmin } from "./db/bootstrap-admin";
 import { migrate } from "./db/migrate";
 import { LoginLimits } from "./limits/login-limits";
+import { MailSender } from "./mail/mail-sender";
+import { createTransport } from "./mail/transport";
+import { handleResetRequests } from "./recovery/reset-requests";
 import { ormOptions } from "./mikro-orm.config";
 import type { Services } from "./services";
 import { SessionBackend } from "./sessions/session-backend";
@@ -56,11 +59,15 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
     log.info({ port, database: config.database.kind, sessions: config.redis ? "redis" : "memory" }, "sessiongraph listening");
 
     const stopCartSweeper = startCartSweeper(orm.em, config.session.absoluteTimeoutS, log);
+    const mailSender = new MailSender(orm.em, config.mail, createTransport(config.mail, log), log, [
+      (em) => handleResetRequests(em, config.mail),
+    ]).start();
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
         stopCartSweeper();
         await app.apollo.stop(); // stops accepting, waits for in-flight requests (drain plugin)
+        await mailSender.stop();
         await userInvalidation.close();
         await sessions!.close();
         await hasher!.close();
