@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ConfigError, loadConfig } from "../src/config";
 import { spawnServer } from "./helpers/process";
+import { PRODUCTION_MAIL_ENV } from "./helpers/server";
 
 const SECRET = "a-session-secret-of-at-least-32-characters";
 const PRODUCTION = {
@@ -9,6 +10,7 @@ const PRODUCTION = {
   DATABASE_URL: "mysql://app:pw@127.0.0.1:3306/shop",
   REDIS_URL: "redis://127.0.0.1:6379/0",
   SESSION_SECRET: SECRET,
+  ...PRODUCTION_MAIL_ENV,
 };
 
 function refusal(env: Record<string, string>): string {
@@ -65,7 +67,7 @@ describe("loadConfig", () => {
     assert.equal(config.host, "0.0.0.0");
   });
 
-  for (const variable of ["DATABASE_URL", "REDIS_URL", "SESSION_SECRET"]) {
+  for (const variable of ["DATABASE_URL", "REDIS_URL", "SESSION_SECRET", "SMTP_URL", "MAIL_FROM", "PASSWORD_RESET_URL", "EMAIL_VERIFICATION_URL"]) {
     it(`refuses production without ${variable}, naming it`, () => {
       const env: Record<string, string> = { ...PRODUCTION };
       delete env[variable];
