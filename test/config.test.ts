@@ -117,6 +117,12 @@ describe("starting the server with a bad configuration", () => {
     ["no REDIS_URL in production", { ...PRODUCTION, REDIS_URL: "" }, /REDIS_URL/],
     ["no SESSION_SECRET in production", { ...PRODUCTION, SESSION_SECRET: "" }, /SESSION_SECRET/],
     ["a short SESSION_SECRET", { ...PRODUCTION, SESSION_SECRET: "too-short" }, /SESSION_SECRET must be at least 32/],
+    ["no SMTP_URL in production", { ...PRODUCTION, SMTP_URL: "" }, /SMTP_URL/],
+    ["no MAIL_FROM in production", { ...PRODUCTION, MAIL_FROM: "" }, /MAIL_FROM/],
+    ["no PASSWORD_RESET_URL in production", { ...PRODUCTION, PASSWORD_RESET_URL: "" }, /PASSWORD_RESET_URL/],
+    ["no EMAIL_VERIFICATION_URL in production", { ...PRODUCTION, EMAIL_VERIFICATION_URL: "" }, /EMAIL_VERIFICATION_URL/],
+    ["a link page without {token}", { PASSWORD_RESET_URL: "https://shop.example.test/reset" }, /PASSWORD_RESET_URL: must contain \{token\}/],
+    ["an SMTP_URL that is not smtp(s)", { SMTP_URL: "http://mail.example.test" }, /SMTP_URL/],
     ["a limit that is not a number", { LOGIN_MAX_ATTEMPTS_PER_IP: "lots" }, /LOGIN_MAX_ATTEMPTS_PER_IP/],
   ];
   for (const [what, env, message] of cases) {
