@@ -13,6 +13,10 @@ import { migrate } from "./db/migrate";
 import { poolLoad } from "./db/pool-load";
 import { dependencyStatus } from "./http/health";
 import { LoginLimits } from "./limits/login-limits";
+import { MailSender } from "./mail/mail-sender";
+import { outboxStats } from "./mail/outbox";
+import { createTransport } from "./mail/transport";
+import { handleResetRequests } from "./recovery/reset-requests";
 import { ormOptions } from "./mikro-orm.config";
 import { Metrics, type GaugeSource } from "./observability/metrics";
 import { startMetricsServer, type MetricsServer } from "./observability/metrics-server";
@@ -81,11 +85,15 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
     log.info({ port, database: config.database.kind, sessions: config.redis ? "redis" : "memory" }, "sessiongraph listening");
 
     const stopCartSweeper = startCartSweeper(orm.em, config.session.absoluteTimeoutS, log);
+    const mailSender = new MailSender(orm.em, config.mail, createTransport(config.mail, log), log, [
+      (em) => handleResetRequests(em, config.mail),
+    ]).start();
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
         stopCartSweeper();
         await app.apollo.stop(); // stops accepting, waits for in-flight requests (drain plugin)
+        await mailSender.stop();
         await userInvalidation.close();
         await sessions!.close();
         await hasher!.close();
@@ -113,6 +121,18 @@ function registerGauges(metrics: Metrics, services: Services): void {
   metrics.gauge({ name: "sessiongraph_password_hash_queue_capacity", help: "Password hashes that may wait before logins are refused (PASSWORD_HASH_QUEUE)", read: () => hasher.load.queue });
   metrics.gauge({ name: "sessiongraph_db_pool_in_use", help: "Database connections in use", read: () => poolLoad(orm).inUse });
   metrics.gauge({ name: "sessiongraph_db_pool_waiting", help: "Callers waiting for a database connection", read: () => poolLoad(orm).waiting });
+  // Both outbox gauges from one read per scrape; NaN when the database does not answer (sessiongraph_up says why).
+  let read: { at: number; stats: Promise<{ backlog: number; oldestAgeS: number }> } | undefined;
+  const outbox = () => {
+    if (!read || performance.now() - read.at > 1000) read = { at: performance.now(), stats: outboxStats(orm.em).catch(() => ({ backlog: NaN, oldestAgeS: NaN })) };
+    return read.stats;
+  };
+  metrics.gauge({ name: "sessiongraph_outbox_backlog", help: "Mails waiting in the outbox to be delivered", read: async () => (await outbox()).backlog });
+  metrics.gauge({
+    name: "sessiongraph_outbox_oldest_age_seconds",
+    help: "Seconds since the oldest mail waiting in the outbox was enqueued (0: none waits)",
+    read: async () => (await outbox()).oldestAgeS,
+  });
   metrics.labelledGauge("sessiongraph_up", "Whether a dependency answers (1) or not (0), probed at each scrape", "dependency", async () => {
     const status = await dependencyStatus(services);
     return Object.fromEntries(Object.entries(status).map(([name, state]) => [name, state === "up" ? 1 : 0]));

@@ -150,6 +150,23 @@ describe("metrics: gauges plugged in by the running server, and nothing of OpenT
     }
   });
 
+  it("exposes the mail outbox's backlog and the age of its oldest mail", async () => {
+    // Nothing listens on port 1: the mail a registration enqueues stays pending.
+    const server = await startTestServer("metrics_outbox", { METRICS_PORT: String(await freePort()), SMTP_URL: "smtp://127.0.0.1:1" });
+    try {
+      const before = await scrape(server.metricsUrl!);
+      assert.equal(value(before, "sessiongraph_outbox_backlog"), 0);
+      assert.equal(value(before, "sessiongraph_outbox_oldest_age_seconds"), 0);
+      await registerUser(server.client());
+      await new Promise((r) => setTimeout(r, 1500));
+      const after = await scrape(server.metricsUrl!);
+      assert.equal(value(after, "sessiongraph_outbox_backlog"), 1, "the verification mail waits");
+      assert.ok(value(after, "sessiongraph_outbox_oldest_age_seconds") >= 1, "and has waited since the registration");
+    } finally {
+      await server.close();
+    }
+  });
+
   it("METRICS_PORT=0 serves no metrics and records nothing", async () => {
     const server = await startTestServer("metrics_off");
     try {

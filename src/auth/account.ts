@@ -2,6 +2,7 @@ import { mergeAnonymousCart } from "../cart/cart-merge";
 import type { Context } from "../context";
 import { User } from "../entities/user.entity";
 import { assertValid, BadUserInputError, UnauthenticatedError } from "../errors";
+import { onAccountCreated, onPasswordChanged } from "../recovery/account-mail";
 import { passwordProblem } from "./password-policy";
 import { assertValidNewAccount, fieldErrors } from "./validation";
 
@@ -12,7 +13,9 @@ export async function register(ctx: Context, input: { email: string; name: strin
   await ctx.services.limits.countAttempt(ctx.ip);
   assertValidNewAccount(input);
   const passwordHash = await ctx.services.hasher.hash(input.password);
-  const user = await ctx.em.getRepository(User).add({ email: input.email, name: input.name.trim(), passwordHash });
+  const user = await ctx.em
+    .getRepository(User)
+    .add({ email: input.email, name: input.name.trim(), passwordHash }, (user) => onAccountCreated(ctx.em, user, ctx.services.config.mail));
   await startSession(ctx, user, false);
   return user;
 }
@@ -47,8 +50,11 @@ export async function changePassword(ctx: Context, currentPassword: string, newP
   }
   await attempt.succeeded();
   assertValid(fieldErrors({ newPassword: passwordProblem(newPassword, user) }));
-  user.passwordHash = await ctx.services.hasher.hash(newPassword);
-  await ctx.em.flush();
+  const passwordHash = await ctx.services.hasher.hash(newPassword);
+  await ctx.em.transactional(async (em) => {
+    await em.nativeUpdate(User, { id: user.id }, { passwordHash, updatedAt: new Date() });
+    await onPasswordChanged(em, user, false);
+  });
   // The cached row holds no hash, but its updated_at changed: keep every copy the row as stored.
   await ctx.services.userInvalidation.invalidate(user.id);
   await ctx.session.endOtherSessions(user.id);

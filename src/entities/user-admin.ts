@@ -4,6 +4,7 @@ import type { Context } from "../context";
 import { lockingTransaction } from "../db/locking-transaction";
 import { assertValid, BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from "../errors";
 import type { Connection } from "../resolvers/connection.type";
+import { onAccountCreated, onEmailChanged } from "../recovery/account-mail";
 import { paginate } from "./pagination";
 import { Role } from "./role";
 import { substringMatch } from "./search";
@@ -61,7 +62,9 @@ export async function createUser(
   assertValidNewAccount(input);
   const passwordHash = await ctx.services.hasher.hash(input.password);
   const role = input.role ?? Role.USER;
-  return ctx.em.getRepository(User).add({ email: input.email, name: input.name.trim(), passwordHash, role });
+  return ctx.em
+    .getRepository(User)
+    .add({ email: input.email, name: input.name.trim(), passwordHash, role }, (user) => onAccountCreated(ctx.em, user, ctx.services.config.mail));
 }
 
 export interface UserChanges {
@@ -98,7 +101,9 @@ export async function updateUser(ctx: Context, rawId: string, changes: UserChang
       if (mayRemoveAdmin && admins.includes(id) && admins.length === 1) throw lastAdmin();
       const roleChanged = changes.role != null && changes.role !== user.role;
       if (changes.role != null) user.role = changes.role;
+      const oldEmail = user.email;
       if (changes.email != null) user.email = normalizeEmail(changes.email);
+      if (user.email !== oldEmail) await onEmailChanged(em, user, oldEmail, ctx.services.config.mail);
       if (changes.name != null) user.name = changes.name.trim();
       await em.flush();
       return { user, roleChanged };

@@ -111,6 +111,14 @@ export class LoginLimits {
       },
     };
   }
+
+  /**
+   * Forgets an account's failed logins and password checks (after a password reset: whoever failed before
+   * was guessing a password that no longer exists).
+   */
+  async forgiveFailures(email: string, userId: number): Promise<void> {
+    await Promise.all([this.perAccount.delete(accountKey(email)), this.perUserPasswordCheck.delete(String(userId))]);
+  }
 }
 
 /** The account's counter key: the normalized email, hashed so keys stay short and hold no address. */

@@ -3,6 +3,7 @@ import { AuthResolver } from "./auth.resolver";
 import { CartResolver } from "./cart.resolver";
 import { OrderResolver } from "./order.resolver";
 import { ProductResolver } from "./product.resolver";
+import { RecoveryResolver } from "./recovery.resolver";
 import { SessionResolver } from "./session.resolver";
 import { UserResolver } from "./user.resolver";
 
@@ -13,4 +14,5 @@ export const resolvers: NonEmptyArray<Function> = [
   ProductResolver,
   CartResolver,
   OrderResolver,
+  RecoveryResolver,
 ];

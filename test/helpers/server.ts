@@ -14,6 +14,16 @@ export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0
 // Lets several checkouts run their suites side by side against the same MySQL and Redis.
 const NAMESPACE = (process.env.SG_TEST_NAMESPACE ?? "sg_test").replace(/\W/g, "_");
 export const TEST_SECRET = "test-secret-that-is-long-enough-0123456789";
+/**
+ * What production needs for mail (config.ts refuses to start without it). Nothing listens on port 1 of
+ * loopback, so a mail such a server enqueues waits in its outbox; the mail tests use a real SMTP peer.
+ */
+export const PRODUCTION_MAIL_ENV = {
+  SMTP_URL: "smtp://127.0.0.1:1",
+  MAIL_FROM: "Shop <no-reply@shop.example.test>",
+  PASSWORD_RESET_URL: "https://shop.example.test/reset-password?token={token}",
+  EMAIL_VERIFICATION_URL: "https://shop.example.test/verify-email?token={token}",
+};
 // Every test client comes from 127.0.0.1, so the per-IP login limit is lifted unless a test sets it; and
 // no metrics port unless a test asks for one (the default, 9464, would be shared by every server).
 const TEST_LIMITS = { LOGIN_MAX_ATTEMPTS_PER_IP: "100000", METRICS_PORT: "0" };

@@ -4,8 +4,24 @@ import { MeQuery } from "./auth/operations";
 import { CartView } from "./cart/CartView";
 import { ProductList } from "./catalog/ProductList";
 import { OrderList } from "./orders/OrderList";
+import { recoveryPage } from "./recovery/route";
 
 export function App() {
+  const page = recoveryPage(window.location);
+  if (page) {
+    return (
+      <div className="app">
+        <header className="top">
+          <h1>sessiongraph shop</h1>
+        </header>
+        <main className="narrow">{page}</main>
+      </div>
+    );
+  }
+  return <Shop />;
+}
+
+function Shop() {
   const { data } = useQuery(MeQuery);
   const me = data?.me;
   return (
