@@ -89,7 +89,13 @@ async function main(): Promise<void> {
     // The bench logs in thousands of times from one address; the limits are tested elsewhere.
     LOGIN_MAX_ATTEMPTS_PER_IP: "1000000000",
     LOGIN_MAX_FAILURES_PER_ACCOUNT: "1000000000",
-    // Another run's API may hold the default metrics port; BENCH_METRICS compares metrics on and off.
+    // Production refuses to start without mail settings; nothing listens on port 1, so the registrations'
+    // mails just wait in the outbox (the sender retries them with a growing back-off).
+    SMTP_URL: "smtp://127.0.0.1:1",
+    MAIL_FROM: "Bench <no-reply@bench.example>",
+    PASSWORD_RESET_URL: "https://bench.example/reset-password?token={token}",
+    EMAIL_VERIFICATION_URL: "https://bench.example/verify-email?token={token}",
+    // Another run's API may hold the default metrics port; BENCH_COMPARE compares metrics on and off.
     METRICS_PORT: "0",
     // BENCH_APP_X=value passes X=value to the API (to try a setting, e.g. BENCH_APP_PASSWORD_HASH_NICE=0).
     ...Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith("BENCH_APP_")).map(([k, v]) => [k.slice(10), v!])),
