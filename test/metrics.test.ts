@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
+import { loadConfig } from "../src/config";
 import { registerUser } from "./helpers/factories";
 import { startInstance, type Instance } from "./helpers/instances";
 import { scrape, value } from "./helpers/metrics";
@@ -165,6 +168,23 @@ describe("metrics: gauges plugged in by the running server, and nothing of OpenT
     } finally {
       await server.close();
     }
+  });
+
+  it("a metrics port already taken stops the start, and bad settings name their variable", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      await assert.rejects(startTestServer("metrics_taken", { METRICS_PORT: String(port) }), /EADDRINUSE/);
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
+    assert.throws(() => loadConfig({ PORT: "4000", METRICS_PORT: "4000" }), /METRICS_PORT must differ from PORT/);
+    assert.throws(() => loadConfig({ METRICS_PORT: "70000" }), /METRICS_PORT/);
+    assert.throws(() => loadConfig({ METRICS_OPERATION_NAMES: "-1" }), /METRICS_OPERATION_NAMES/);
+    assert.throws(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "ftp://collector" }), /OTEL_EXPORTER_OTLP_ENDPOINT/);
+    assert.deepEqual(loadConfig({}).metrics, { port: 9464, host: "127.0.0.1", operationNames: 100 });
+    assert.equal(loadConfig({}).tracing, false);
   });
 
   it("METRICS_PORT=0 serves no metrics and records nothing", async () => {

@@ -10,6 +10,7 @@ import { MeQuery, RegisterMutation } from "../examples/web/src/auth/operations";
 import { AddToCartMutation } from "../examples/web/src/cart/operations";
 import { ProductsQuery } from "../examples/web/src/catalog/operations";
 import { documentIdsByName } from "../examples/web/src/document-ids";
+import { loadConfig } from "../src/config";
 import { STRONG_PASSWORD, uniqueEmail } from "./helpers/factories";
 import { freePort } from "./helpers/ports";
 import { scrape, value } from "./helpers/metrics";
@@ -130,6 +131,11 @@ describe("trusted documents are checked at start", () => {
       (err: Error) => err.message,
     );
   };
+
+  it("TRUSTED_DOCUMENTS_ONLY without a manifest is refused", () => {
+    assert.throws(() => loadConfig({ TRUSTED_DOCUMENTS_ONLY: "true" }), /TRUSTED_DOCUMENTS_ONLY=true needs TRUSTED_DOCUMENTS/);
+    assert.throws(() => loadConfig({ TRUSTED_DOCUMENTS: MANIFEST, TRUSTED_DOCUMENTS_ONLY: "maybe" }), /TRUSTED_DOCUMENTS_ONLY/);
+  });
 
   it("a document that does not validate stops the start, naming it", async () => {
     const id = `sha256:${"a".repeat(64)}`;
