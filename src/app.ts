@@ -21,6 +21,7 @@ import { graphqlOutcome, graphqlRequestLogging, linkResponse, requestLogger } fr
 import { securityHeaders } from "./http/security-headers";
 import { serviceUnavailableStatus } from "./http/status-plugin";
 import { loadTrustedDocuments, trustedDocumentsHandler } from "./http/trusted-documents";
+import { costLimitPlugin } from "./limits/query-cost";
 import { OperationNames } from "./observability/operation-names";
 import { queryLimits } from "./limits/query-limits";
 import { buildApiSchema } from "./schema";
@@ -74,7 +75,7 @@ export async function createApp(services: Services, httpServer: Server, extensio
       throw err;
     }
   };
-  const prepared = new PreparedOperations({ schema, context, formatError, includeStacktrace, stringifyResult, maxDocuments: config.preparedDocuments });
+  const prepared = new PreparedOperations({ schema, context, formatError, includeStacktrace, stringifyResult, maxDocuments: config.preparedDocuments, maxCost: config.limits.maxCost });
   // Compiled now, and served by the fast path from their first request on.
   for (const document of trusted) prepared.preload(document.text, document.document);
 
@@ -102,6 +103,8 @@ export async function createApp(services: Services, httpServer: Server, extensio
       { name: "service-unavailable-status", plugin: serviceUnavailableStatus, fastPath: "honoured" },
       // The fast path logs the errors and records the outcome the same way (prepared-operations.ts, serve).
       { name: "request-logging", plugin: graphqlRequestLogging, fastPath: "honoured" },
+      // The fast path checks the cost with the request's variables the same way (prepared-operations.ts, checkCost).
+      { name: "cost-limit", plugin: costLimitPlugin(config.limits.maxCost), fastPath: "honoured" },
       // The fast path's own: it learns the documents Apollo resolved.
       { name: "prepared-operations", plugin: prepared.plugin, fastPath: "honoured" },
       ...(extensions.plugins ?? []),

@@ -119,8 +119,9 @@ function registerGauges(metrics: Metrics, services: Services): void {
   metrics.gauge({ name: "sessiongraph_password_hash_running", help: "Password hashes running now", read: () => hasher.load.running });
   metrics.gauge({ name: "sessiongraph_password_hash_queue_depth", help: "Password hashes waiting for a thread", read: () => hasher.load.waiting });
   metrics.gauge({ name: "sessiongraph_password_hash_queue_capacity", help: "Password hashes that may wait before logins are refused (PASSWORD_HASH_QUEUE)", read: () => hasher.load.queue });
-  metrics.gauge({ name: "sessiongraph_db_pool_in_use", help: "Database connections in use", read: () => poolLoad(orm).inUse });
-  metrics.gauge({ name: "sessiongraph_db_pool_waiting", help: "Callers waiting for a database connection", read: () => poolLoad(orm).waiting });
+  metrics.gauge({ name: "sessiongraph_db_pool_open", help: "Database connections open (in use or idle)", read: async () => (await poolLoad(orm)).open });
+  metrics.gauge({ name: "sessiongraph_db_pool_in_use", help: "Database connections in use", read: async () => (await poolLoad(orm)).inUse });
+  metrics.gauge({ name: "sessiongraph_db_pool_waiting", help: "Callers waiting for a database connection", read: async () => (await poolLoad(orm)).waiting });
   // Both outbox gauges from one read per scrape; NaN when the database does not answer (sessiongraph_up says why).
   let read: { at: number; stats: Promise<{ backlog: number; oldestAgeS: number }> } | undefined;
   const outbox = () => {

@@ -58,6 +58,9 @@ describe("metrics on a port of their own, the same from the fast path and from A
       assert.ok(samples.some((s) => s.name === name), `${name} is exported`);
     }
     assert.equal(value(samples, "sessiongraph_password_hash_queue_capacity"), 32);
+    assert.ok(value(samples, "sessiongraph_db_pool_open") >= 1, "the pool's figures are read from mysql2's pool");
+    assert.equal(value(samples, "sessiongraph_db_pool_in_use"), 0, "between requests no connection is in use");
+    assert.equal(value(samples, "sessiongraph_db_pool_waiting"), 0);
   });
 
   it("counts every request, the fast path's too, exactly as the Apollo-only instance counts them", async () => {
