@@ -24,6 +24,8 @@ describe("traces: OpenTelemetry to an OTLP receiver when OTEL_EXPORTER_OTLP_ENDP
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
       OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
       OTEL_BSP_SCHEDULE_DELAY: "100",
+      // A loaded machine: the registration's hash must not be refused for waiting.
+      DEPENDENCY_TIMEOUT_MS: "10000",
     });
     const admin = await loginAdmin(api.client());
     const product = await createProduct(admin);
