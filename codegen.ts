@@ -1,4 +1,5 @@
 import type { CodegenConfig } from "@graphql-codegen/cli";
+import { addTypenameSelectionDocumentTransform } from "@graphql-codegen/client-preset";
 
 /**
  * Typed documents for the example app, from the committed schema.graphql (so codegen needs no
@@ -14,7 +15,13 @@ const config: CodegenConfig = {
       presetConfig: {
         // Components read the fields they asked for directly; no fragment masking to unwrap.
         fragmentMasking: false,
+        // persisted-documents.json: `sha256:<hex>` -> document, the API's TRUSTED_DOCUMENTS manifest
+        // (docs/operations.md). Each document carries its id, which the app sends in production builds.
+        persistedDocuments: { hashPropertyName: "documentId", hashAlgorithm: "sha256" },
       },
+      // The documents as Apollo Client sends them (it adds __typename for its cache), so the manifest's
+      // document answers what the client expects.
+      documentTransforms: [addTypenameSelectionDocumentTransform],
       config: {
         useTypeImports: true,
         enumsAsTypes: true,

@@ -14,7 +14,8 @@ import { ADD_TO_CART, ADMIN, BENCH_HEADERS, LOGIN, PASSWORD, accepts, fillCart, 
 import type { LoadSpec } from "./load";
 import { loadConfig } from "../src/config";
 import { printTable } from "./report";
-import { PINNING, ROOT, runOnLoadCore, runOnServerCore, startServerProcess, type ServerProcess } from "./servers";
+import { PINNING, ROOT, freePort, runOnLoadCore, runOnServerCore, startServerProcess, type ServerProcess } from "./servers";
+import { createServer } from "node:http";
 import { median, type Measurement } from "./stats";
 
 const env = process.env;
@@ -38,12 +39,15 @@ const settings = {
   redisPrefix: env.BENCH_REDIS_PREFIX ?? "sg_bench:",
   mysqlRoot: env.BENCH_MYSQL_URL ?? "mysql://root@127.0.0.1:3306",
   redisUrl: env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/0",
+  // metrics | tracing: a second API with that turned on, each row measured on both in turn (docs/operations.md).
+  compare: env.BENCH_COMPARE as "metrics" | "tracing" | undefined,
 };
+if (settings.compare !== undefined && !["metrics", "tracing"].includes(settings.compare)) throw new Error("BENCH_COMPARE is metrics or tracing");
 
 type Kind = "http" | "verify";
 interface Scenario {
   name: string;
-  server?: "app" | "baseline";
+  server?: "app" | "baseline" | "variant";
   kind: Kind;
   baseline?: string;
   target?: number;
@@ -86,6 +90,14 @@ async function main(): Promise<void> {
     // The bench logs in thousands of times from one address; the limits are tested elsewhere.
     LOGIN_MAX_ATTEMPTS_PER_IP: "1000000000",
     LOGIN_MAX_FAILURES_PER_ACCOUNT: "1000000000",
+    // Production refuses to start without mail settings; nothing listens on port 1, so the registrations'
+    // mails just wait in the outbox (the sender retries them with a growing back-off).
+    SMTP_URL: "smtp://127.0.0.1:1",
+    MAIL_FROM: "Bench <no-reply@bench.example>",
+    PASSWORD_RESET_URL: "https://bench.example/reset-password?token={token}",
+    EMAIL_VERIFICATION_URL: "https://bench.example/verify-email?token={token}",
+    // Another run's API may hold the default metrics port; BENCH_COMPARE compares metrics on and off.
+    METRICS_PORT: "0",
     // BENCH_APP_X=value passes X=value to the API (to try a setting, e.g. BENCH_APP_PASSWORD_HASH_NICE=0).
     ...Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith("BENCH_APP_")).map(([k, v]) => [k.slice(10), v!])),
   };
@@ -99,6 +111,15 @@ async function main(): Promise<void> {
   const app = await startServerProcess("api", "src/index.js", serverEnv, "/readyz", nodeArgs);
   const baseline = await startServerProcess("baseline", "bench/baseline-server.js", serverEnv, "/session");
   const servers: Record<string, ServerProcess> = { app, baseline };
+  // With BENCH_COMPARE, the same API with metrics (or tracing, to a sink that takes every span) turned on.
+  const sink = settings.compare === "tracing" ? await spanSink() : undefined;
+  if (settings.compare) {
+    const variantEnv =
+      settings.compare === "metrics"
+        ? { ...serverEnv, METRICS_PORT: String(await freePort()) }
+        : { ...serverEnv, OTEL_EXPORTER_OTLP_ENDPOINT: sink!.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" };
+    servers.variant = await startServerProcess(`api (${settings.compare} on)`, "src/index.js", variantEnv, "/readyz", nodeArgs);
+  }
   try {
     const o = app.origin;
     const users = await makeUsers(o, 50, "u");
@@ -166,6 +187,26 @@ async function main(): Promise<void> {
         }),
       },
     ];
+    // Each API row, then the same on the variant with its ratio to that row: alternating, in the same rounds.
+    if (servers.variant) {
+      const variant = servers.variant;
+      for (let i = scenarios.length - 1; i >= 0; i--) {
+        const s = scenarios[i];
+        if (s.server !== "app") continue;
+        scenarios.splice(i + 1, 0, {
+          ...s,
+          name: `${s.name} [${settings.compare} on]`,
+          server: "variant",
+          baseline: s.name,
+          // The budget: metrics cost under 5% of any row; tracing's cost is reported, not targeted.
+          target: settings.compare === "metrics" ? 0.95 : undefined,
+          spec: (load) => {
+            const spec = s.spec!(load);
+            return { ...spec, url: spec.url.replace(app.origin, variant.origin) };
+          },
+        });
+      }
+    }
     const selected = scenarios.filter((s) => !settings.only || settings.only.some((prefix) => s.name.startsWith(prefix)));
     const wanted = new Set(selected.flatMap((s) => [s.name, ...(s.baseline ? [s.baseline] : [])]));
     const active = scenarios.filter((s) => wanted.has(s.name));
@@ -179,7 +220,7 @@ async function main(): Promise<void> {
       const server = servers[s.server!];
       server.resetPeak();
       const spec = s.spec!(load);
-      if (s.name === "login") spec.connections = settings.loginConnections;
+      if (s.name.startsWith("login")) spec.connections = settings.loginConnections;
       const cpuBefore = server.cpuSeconds();
       const result = await runOnLoadCore<Measurement & { loadgenCpu: number }>("load.js", [JSON.stringify(spec)]);
       const cpuUsPerOp = ((server.cpuSeconds() - cpuBefore) * 1e6) / Math.max(1, result.requests);
@@ -189,7 +230,7 @@ async function main(): Promise<void> {
     // A warm-up is counted in operations, really: V8 optimizes a function after enough calls. Logins run
     // about a hundredth as often as the other rows, so in the same few seconds their code is still being
     // compiled (measured: 4.7 ms of request-thread CPU per login after 2 s, 3.3 ms after 60 s).
-    const warmupOf = (s: Scenario) => (s.name === "login" ? settings.loginWarmupS : settings.warmupS);
+    const warmupOf = (s: Scenario) => (s.name.startsWith("login") ? settings.loginWarmupS : settings.warmupS);
     console.log(`bench: warming up (${settings.warmupS}s each, ${settings.loginWarmupS}s for login)`);
     for (const s of active) await measure(s, { durationS: warmupOf(s) });
 
@@ -319,7 +360,19 @@ async function main(): Promise<void> {
     writeFileSync(path.resolve(dir, env.BENCH_OUTPUT ?? "latest.json"), JSON.stringify(report, null, 2) + "\n");
   } finally {
     await Promise.all(Object.values(servers).map((server) => server.stop()));
+    await sink?.close();
   }
+}
+
+/** An OTLP/HTTP receiver that takes every export and keeps nothing, for BENCH_COMPARE=tracing. */
+async function spanSink(): Promise<{ endpoint: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end("{}"));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  return { endpoint: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 function gitCommit(): string | null {

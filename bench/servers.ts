@@ -39,7 +39,7 @@ export function pinned(core: number, command: string, args: string[]): [string, 
   return PINNING ? ["taskset", ["-c", String(core), command, ...args]] : [command, args];
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once("error", reject);

@@ -1,4 +1,5 @@
-import { availableParallelism } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
+import path from "node:path";
 import { z } from "zod";
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
@@ -15,6 +16,8 @@ function parseNode(value: string): RedisNode {
   const at = value.lastIndexOf(":");
   return { host: value.slice(0, at), port: Number(value.slice(at + 1)) };
 }
+// A page of the frontend that reads the token from its own URL; `{token}` marks where it goes.
+const tokenUrl = z.url({ protocol: /^https?$/ }).refine((v) => v.includes("%7Btoken%7D") || v.includes("{token}"), "must contain {token}");
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -79,6 +82,30 @@ const envSchema = z.object({
   TWO_FACTOR_ISSUER: z.string().min(1).max(64).regex(/^[^:]+$/, "must not contain ':'").default("sessiongraph"),
   TWO_FACTOR_PENDING_LOGIN_S: int(300, 1),
   SECURITY_LOG_RETENTION_DAYS: int(365, 1),
+  // Prometheus metrics on a port of their own (never the API's); 0 turns them off.
+  METRICS_PORT: int(9464, 0).pipe(z.number().max(65535)),
+  METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+  // How many operation names of valid documents outside the trusted documents get a label of their own.
+  METRICS_OPERATION_NAMES: int(100, 0),
+  // Tracing is on when this is set (the OpenTelemetry exporter reads it and its other OTEL_* variables itself).
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  TRUSTED_DOCUMENTS: z.string().min(1).optional(),
+  TRUSTED_DOCUMENTS_ONLY: flag.default(false),
+  // Account recovery and email (docs/email.md).
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().min(3).optional(),
+  MAIL_PRODUCT_NAME: z.string().min(1).default("sessiongraph"),
+  MAIL_OUTBOX_DIR: z.string().optional(),
+  PASSWORD_RESET_URL: tokenUrl.optional(),
+  EMAIL_VERIFICATION_URL: tokenUrl.optional(),
+  PASSWORD_RESET_TTL_S: int(1800, 1),
+  EMAIL_VERIFICATION_TTL_S: int(172800, 1),
+  PASSWORD_RESET_MAX_PER_EMAIL: int(3, 1),
+  REQUIRE_EMAIL_VERIFICATION: flag.default(false),
+  MAIL_GIVE_UP_AFTER_S: int(86400, 1),
+  MAIL_RETRY_MIN_S: int(10, 1),
+  MAIL_RETRY_MAX_S: int(1800, 1),
+  MAIL_POLL_INTERVAL_MS: int(1000, 50),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -153,7 +180,35 @@ export interface Config {
     pendingLoginS: number;
   };
   securityLog: { retentionDays: number };
+  /** port 0: no metrics endpoint, and nothing recorded. */
+  metrics: { port: number; host: string; operationNames: number };
+  /** Whether OpenTelemetry is loaded (OTEL_EXPORTER_OTLP_ENDPOINT). */
+  tracing: boolean;
+  /** The persisted-documents manifest; `only`: refuse every other document. */
+  trustedDocuments: { path: string; only: boolean } | null;
+  mail: MailConfig;
 }
+
+export interface MailConfig {
+  /** null: the development outbox (.eml files in `outboxDir`), never in production. */
+  smtpUrl: string | null;
+  outboxDir: string;
+  from: string;
+  productName: string;
+  passwordResetUrl: string;
+  emailVerificationUrl: string;
+  passwordResetTtlS: number;
+  emailVerificationTtlS: number;
+  resetsPerEmailPerHour: number;
+  requireVerifiedEmail: boolean;
+  giveUpAfterS: number;
+  retryMinS: number;
+  retryMaxS: number;
+  pollIntervalMs: number;
+}
+
+/** Where the example app (examples/web, `npm run dev`) has the pages the links open. */
+const DEV_WEB_ORIGIN = "http://localhost:5173";
 
 export class ConfigError extends Error {}
 
@@ -178,6 +233,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     if (!e.DATABASE_URL) missing.push("DATABASE_URL (production needs MySQL)");
     if (!redisTopology(e)) missing.push("REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES (production needs Redis)");
     if (!e.SESSION_SECRET.length) missing.push("SESSION_SECRET (32+ characters)");
+    if (!e.SMTP_URL) missing.push("SMTP_URL (production sends mail through an SMTP relay)");
+    if (!e.MAIL_FROM) missing.push("MAIL_FROM (the sender of every mail)");
+    if (!e.PASSWORD_RESET_URL) missing.push("PASSWORD_RESET_URL (the frontend's reset page, with {token})");
+    if (!e.EMAIL_VERIFICATION_URL) missing.push("EMAIL_VERIFICATION_URL (the frontend's verification page, with {token})");
   }
   const shortSecret = e.SESSION_SECRET.find((s) => s.length < 32);
   if (shortSecret !== undefined && (isProduction || e.NODE_ENV === "development")) {
@@ -202,6 +261,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     missing.push("TWO_FACTOR_KEY must list base64 keys of exactly 32 bytes (openssl rand -base64 32)");
   }
   if (isProduction && !e.TWO_FACTOR_KEY.length) missing.push("TWO_FACTOR_KEY (32 bytes, base64: encrypts TOTP secrets)");
+  if (e.TRUSTED_DOCUMENTS_ONLY && !e.TRUSTED_DOCUMENTS) missing.push("TRUSTED_DOCUMENTS_ONLY=true needs TRUSTED_DOCUMENTS (the manifest)");
+  if (e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) missing.push("METRICS_PORT must differ from PORT (metrics are never served on the API's port)");
   if (missing.length) throw new ConfigError(`Invalid configuration:\n  ${missing.join("\n  ")}`);
 
   return {
@@ -243,6 +304,26 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     userCache: { ttlS: e.USER_CACHE_TTL_S, maxEntries: e.USER_CACHE_MAX_ENTRIES },
     shutdownGraceS: e.SHUTDOWN_GRACE_S,
     dependencyTimeoutMs: e.DEPENDENCY_TIMEOUT_MS,
+    metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST, operationNames: e.METRICS_OPERATION_NAMES },
+    tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined,
+    trustedDocuments: e.TRUSTED_DOCUMENTS ? { path: e.TRUSTED_DOCUMENTS, only: e.TRUSTED_DOCUMENTS_ONLY } : null,
+    mail: {
+      smtpUrl: e.SMTP_URL ?? null,
+      // Tests run many servers at once from the repository's folder: their mail stays out of ./data.
+      outboxDir: e.MAIL_OUTBOX_DIR ?? (e.NODE_ENV === "test" ? path.join(tmpdir(), "sessiongraph-mail") : "./data/mail"),
+      from: e.MAIL_FROM ?? `${e.MAIL_PRODUCT_NAME} <no-reply@localhost>`,
+      productName: e.MAIL_PRODUCT_NAME,
+      passwordResetUrl: decodeBraces(e.PASSWORD_RESET_URL ?? `${DEV_WEB_ORIGIN}/reset-password?token={token}`),
+      emailVerificationUrl: decodeBraces(e.EMAIL_VERIFICATION_URL ?? `${DEV_WEB_ORIGIN}/verify-email?token={token}`),
+      passwordResetTtlS: e.PASSWORD_RESET_TTL_S,
+      emailVerificationTtlS: e.EMAIL_VERIFICATION_TTL_S,
+      resetsPerEmailPerHour: e.PASSWORD_RESET_MAX_PER_EMAIL,
+      requireVerifiedEmail: e.REQUIRE_EMAIL_VERIFICATION,
+      giveUpAfterS: e.MAIL_GIVE_UP_AFTER_S,
+      retryMinS: e.MAIL_RETRY_MIN_S,
+      retryMaxS: Math.max(e.MAIL_RETRY_MIN_S, e.MAIL_RETRY_MAX_S),
+      pollIntervalMs: e.MAIL_POLL_INTERVAL_MS,
+    },
     twoFactor: { keys: twoFactorKeys, issuer: e.TWO_FACTOR_ISSUER, pendingLoginS: e.TWO_FACTOR_PENDING_LOGIN_S },
     securityLog: { retentionDays: e.SECURITY_LOG_RETENTION_DAYS },
   };
@@ -286,4 +367,9 @@ function redisConfig(e: ParsedEnv): RedisConfig | null {
     sentinelAuth: e.REDIS_SENTINEL_PASSWORD ? { username: e.REDIS_SENTINEL_USERNAME, password: e.REDIS_SENTINEL_PASSWORD } : undefined,
     replicaAckTimeoutMs: e.REDIS_REPLICA_ACK_TIMEOUT_MS,
   };
+}
+
+/** Some URL parsers escape the braces of `{token}`; the templates look for them as typed. */
+function decodeBraces(url: string): string {
+  return url.replaceAll("%7Btoken%7D", "{token}");
 }

@@ -33,8 +33,8 @@ export class UnauthenticatedError extends ApiError<"UNAUTHENTICATED"> {
 }
 
 export class ForbiddenError extends ApiError<"FORBIDDEN"> {
-  constructor(message = "You are not allowed to do this.") {
-    super(message, "FORBIDDEN");
+  constructor(message = "You are not allowed to do this.", extensions: { reason?: "EMAIL_NOT_VERIFIED" } = {}) {
+    super(message, "FORBIDDEN", extensions);
   }
 }
 

@@ -1,8 +1,10 @@
 import { ConfigError, loadConfig } from "./config";
-import { startServer } from "./server";
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // OpenTelemetry patches http, mysql2 and redis as they are loaded: it starts before the server's modules load them.
+  if (config.tracing) (await import("./observability/tracing")).startTracing();
+  const { startServer } = await import("./server");
   const server = await startServer(config);
   const log = server.services.log;
   log.info(`GraphQL at ${server.url}`);

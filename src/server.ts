@@ -2,8 +2,8 @@ import "reflect-metadata";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { MikroORM, type Options } from "@mikro-orm/core";
-import pino from "pino";
-import { createApp } from "./app";
+import pino, { type Logger } from "pino";
+import { createApp, type AppExtensions } from "./app";
 import { PasswordHasher } from "./auth/password-hasher";
 import { startUserCache, type UserCaching } from "./auth/user-invalidation";
 import type { Config } from "./config";
@@ -12,8 +12,16 @@ import { bootstrapAdmin } from "./db/bootstrap-admin";
 import { migrate } from "./db/migrate";
 import { startReplicaReads } from "./db/replicas/start-replicas";
 import type { ReplicaReads } from "./db/replicas/replica-reads";
+import { poolLoad } from "./db/pool-load";
+import { dependencyStatus } from "./http/health";
 import { LoginLimits } from "./limits/login-limits";
+import { MailSender } from "./mail/mail-sender";
+import { outboxStats } from "./mail/outbox";
+import { createTransport } from "./mail/transport";
+import { handleResetRequests } from "./recovery/reset-requests";
 import { ormOptions } from "./mikro-orm.config";
+import { Metrics, type GaugeSource } from "./observability/metrics";
+import { startMetricsServer, type MetricsServer } from "./observability/metrics-server";
 import type { Services } from "./services";
 import { startSecurityLogPruner } from "./security-log/prune";
 import { SessionBackend } from "./sessions/session-backend";
@@ -24,12 +32,25 @@ export interface RunningServer {
   port: number;
   services: Services;
   httpServer: Server;
+  /** Whether repeated documents skip Apollo's pipeline (app.ts). */
+  fastPath: boolean;
+  /** http://host:port/metrics, when METRICS_PORT is not 0. */
+  metricsUrl?: string;
   close(): Promise<void>;
 }
 
+export interface ServerExtensions extends AppExtensions {
+  /** More gauges read at scrape time, e.g. the mail outbox's backlog and oldest age (docs/operations.md). */
+  gauges?: (services: Services) => GaugeSource[];
+  /** The logger to use instead of one on stdout (tests read what the server warns). */
+  log?: Logger;
+}
+
 /** Starts everything: database (with migrations), sessions, the admin bootstrap, then HTTP. */
-export async function startServer(config: Config, ormOverrides: Partial<Options> = {}): Promise<RunningServer> {
-  const log = pino({
+export async function startServer(config: Config, ormOverrides: Partial<Options> = {}, extensions: ServerExtensions = {}): Promise<RunningServer> {
+  // Before MySQL, Redis and HTTP are used, and not even loaded when off (it patches those modules).
+  const tracing = config.tracing ? (await import("./observability/tracing")).startTracing() : undefined;
+  const log = extensions.log ?? pino({
     level: config.logLevel,
     redact: { paths: ["req.headers.cookie", "res.headers['set-cookie']", "*.password", "*.passwordHash"], censor: "[redacted]" },
   });
@@ -38,7 +59,9 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
   let hasher: PasswordHasher | undefined;
   let userCaching: UserCaching | undefined;
   let replicaReads: ReplicaReads | undefined;
+  let metricsServer: MetricsServer | undefined;
   try {
+    const metrics = config.metrics.port !== 0 ? new Metrics() : undefined;
     await migrate(orm, config);
     replicaReads = await startReplicaReads(orm, config, log);
     sessions = await SessionBackend.create(config);
@@ -46,13 +69,19 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
     // A login still waiting when the dependency timeout has passed is refused rather than hashed late.
     hasher = new PasswordHasher(config.limits.hashConcurrency, config.limits.hashQueue, config.limits.hashNice, config.dependencyTimeoutMs);
     await bootstrapAdmin(orm.em.fork(), config, hasher, log);
-    const limits = LoginLimits.create(config, sessions.redis);
+    const limits = LoginLimits.create(config, sessions.redis, metrics && ((limit) => metrics.loginThrottled(limit)));
     const { cache: userCache, invalidation: userInvalidation } = userCaching;
     const secretBox = twoFactorBox(config, (msg) => log.warn(msg));
-    const services: Services = { config, orm, replicaReads, sessions, hasher, limits, userCache, userInvalidation, secretBox, log };
+    const services: Services = { config, orm, replicaReads, sessions, hasher, limits, userCache, userInvalidation, secretBox, log, metrics, tracing };
+    if (metrics) {
+      registerGauges(metrics, services);
+      for (const gauge of extensions.gauges?.(services) ?? []) metrics.gauge(gauge);
+      metricsServer = await startMetricsServer(metrics, config.metrics.port, config.metrics.host);
+      log.info({ url: metricsServer.url }, "metrics listening");
+    }
 
     const httpServer = createServer();
-    const app = await createApp(services, httpServer);
+    const app = await createApp(services, httpServer, extensions);
     httpServer.on("request", app.handler);
     await new Promise<void>((resolve, reject) => {
       httpServer.once("error", reject);
@@ -64,20 +93,27 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
 
     const stopCartSweeper = startCartSweeper(orm.em, config.session.absoluteTimeoutS, log);
     const stopPruner = startSecurityLogPruner(orm.em, config.securityLog.retentionDays, log);
+    const mailSender = new MailSender(orm.em, config.mail, createTransport(config.mail, log), log, [
+      (em) => handleResetRequests(em, config.mail),
+    ]).start();
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
         stopCartSweeper();
         stopPruner();
         await app.apollo.stop(); // stops accepting, waits for in-flight requests (drain plugin)
+        await mailSender.stop();
         await userInvalidation.close();
         await sessions!.close();
         await hasher!.close();
         await replicaReads!.stop();
         await orm.close(true);
+        await metricsServer?.close();
+        await tracing?.flush();
       })());
-    return { url: `http://${host}:${port}/graphql`, port, services, httpServer, close };
+    return { url: `http://${host}:${port}/graphql`, port, services, httpServer, fastPath: app.fastPath, metricsUrl: metricsServer?.url, close };
   } catch (err) {
+    await metricsServer?.close().catch(() => undefined);
     await userCaching?.invalidation.close().catch(() => undefined);
     await sessions?.close().catch(() => undefined);
     await hasher?.close().catch(() => undefined);
@@ -85,4 +121,32 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
     await orm.close(true).catch(() => undefined);
     throw err;
   }
+}
+
+/** The gauges the running server reads at scrape time: the hash queue, the database pool, the dependencies. */
+function registerGauges(metrics: Metrics, services: Services): void {
+  const { hasher, orm } = services;
+  hasher.onWait = (seconds) => metrics.hashWaited(seconds);
+  metrics.gauge({ name: "sessiongraph_password_hash_running", help: "Password hashes running now", read: () => hasher.load.running });
+  metrics.gauge({ name: "sessiongraph_password_hash_queue_depth", help: "Password hashes waiting for a thread", read: () => hasher.load.waiting });
+  metrics.gauge({ name: "sessiongraph_password_hash_queue_capacity", help: "Password hashes that may wait before logins are refused (PASSWORD_HASH_QUEUE)", read: () => hasher.load.queue });
+  metrics.gauge({ name: "sessiongraph_db_pool_open", help: "Database connections open (in use or idle)", read: async () => (await poolLoad(orm)).open });
+  metrics.gauge({ name: "sessiongraph_db_pool_in_use", help: "Database connections in use", read: async () => (await poolLoad(orm)).inUse });
+  metrics.gauge({ name: "sessiongraph_db_pool_waiting", help: "Callers waiting for a database connection", read: async () => (await poolLoad(orm)).waiting });
+  // Both outbox gauges from one read per scrape; NaN when the database does not answer (sessiongraph_up says why).
+  let read: { at: number; stats: Promise<{ backlog: number; oldestAgeS: number }> } | undefined;
+  const outbox = () => {
+    if (!read || performance.now() - read.at > 1000) read = { at: performance.now(), stats: outboxStats(orm.em).catch(() => ({ backlog: NaN, oldestAgeS: NaN })) };
+    return read.stats;
+  };
+  metrics.gauge({ name: "sessiongraph_outbox_backlog", help: "Mails waiting in the outbox to be delivered", read: async () => (await outbox()).backlog });
+  metrics.gauge({
+    name: "sessiongraph_outbox_oldest_age_seconds",
+    help: "Seconds since the oldest mail waiting in the outbox was enqueued (0: none waits)",
+    read: async () => (await outbox()).oldestAgeS,
+  });
+  metrics.labelledGauge("sessiongraph_up", "Whether a dependency answers (1) or not (0), probed at each scrape", "dependency", async () => {
+    const status = await dependencyStatus(services);
+    return Object.fromEntries(Object.entries(status).map(([name, state]) => [name, state === "up" ? 1 : 0]));
+  });
 }

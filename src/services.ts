@@ -6,6 +6,8 @@ import type { UserInvalidation } from "./auth/user-invalidation";
 import type { Config } from "./config";
 import type { ReplicaReads } from "./db/replicas/replica-reads";
 import type { LoginLimits } from "./limits/login-limits";
+import type { Metrics } from "./observability/metrics";
+import type { Tracing } from "./observability/tracing";
 import type { SessionBackend } from "./sessions/session-backend";
 import type { SecretBox } from "./two-factor/secret-box";
 
@@ -24,4 +26,8 @@ export interface Services {
   /** Seals and opens TOTP secrets (TWO_FACTOR_KEY). */
   secretBox: SecretBox;
   log: Logger;
+  /** Absent when METRICS_PORT=0: nothing is recorded then. */
+  metrics?: Metrics;
+  /** Present only when OTEL_EXPORTER_OTLP_ENDPOINT is set (the module is not even loaded otherwise). */
+  tracing?: Tracing;
 }

@@ -43,7 +43,7 @@ describe("register", () => {
   it("exposes no password or hash field on User", async () => {
     const data = await server.client().ok(`{ __type(name: "User") { fields { name } } }`);
     const names = data.__type.fields.map((f: { name: string }) => f.name).sort();
-    assert.deepEqual(names, ["createdAt", "email", "id", "name", "role", "twoFactorEnabled"]);
+    assert.deepEqual(names, ["createdAt", "email", "emailVerified", "id", "name", "role", "twoFactorEnabled"]);
   });
 
   const weak: Array<[string, Record<string, string>, string]> = [

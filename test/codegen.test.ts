@@ -3,6 +3,10 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { promisify } from "node:util";
+import { loadConfig } from "../src/config";
+import { loadTrustedDocuments } from "../src/http/trusted-documents";
+import { queryLimits } from "../src/limits/query-limits";
+import { buildApiSchema } from "../src/schema";
 
 const ROOT = path.resolve(__dirname, "../..");
 const bin = (name: string) => path.join(ROOT, "node_modules", ".bin", name);
@@ -20,6 +24,16 @@ describe("generated client types", () => {
   it("are up to date with schema.graphql and the example app's documents (else: npm run codegen)", async () => {
     const { code, output } = await run("graphql-codegen", ["--config", "codegen.ts", "--check"]);
     assert.equal(code, 0, `stale or invalid generated types; run \`npm run codegen\` and commit:\n${output}`);
+  });
+
+  it("include the trusted-documents manifest, current (the check above covers it) and valid for the API", async () => {
+    const manifest = path.join(ROOT, "examples", "web", "src", "gql", "persisted-documents.json");
+    const { code, output } = await run("graphql-codegen", ["--config", "codegen.ts", "--check"]);
+    assert.equal(code, 0, output);
+    // The default limits, and no introspection, as in production.
+    const documents = loadTrustedDocuments(manifest, await buildApiSchema(), { ...queryLimits(loadConfig({ NODE_ENV: "test" })), introspection: false });
+    assert.ok(documents.length >= 10, "every document of the example app");
+    for (const document of documents) assert.match(document.id, /^sha256:[0-9a-f]{64}$/);
   });
 
   it("type-check the example app", async () => {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ConfigError, loadConfig } from "../src/config";
 import { spawnServer } from "./helpers/process";
+import { PRODUCTION_MAIL_ENV } from "./helpers/server";
 
 const SECRET = "a-session-secret-of-at-least-32-characters";
 const TWO_FACTOR_KEY = Buffer.alloc(32, 1).toString("base64");
@@ -11,6 +12,7 @@ const PRODUCTION = {
   REDIS_URL: "redis://127.0.0.1:6379/0",
   SESSION_SECRET: SECRET,
   TWO_FACTOR_KEY,
+  ...PRODUCTION_MAIL_ENV,
 };
 
 function refusal(env: Record<string, string | undefined>): string {
@@ -67,7 +69,7 @@ describe("loadConfig", () => {
     assert.equal(config.host, "0.0.0.0");
   });
 
-  for (const variable of ["DATABASE_URL", "REDIS_URL", "SESSION_SECRET", "TWO_FACTOR_KEY"]) {
+  for (const variable of ["DATABASE_URL", "REDIS_URL", "SESSION_SECRET", "TWO_FACTOR_KEY", "SMTP_URL", "MAIL_FROM", "PASSWORD_RESET_URL", "EMAIL_VERIFICATION_URL"]) {
     it(`refuses production without ${variable}, naming it`, () => {
       const env: Record<string, string> = { ...PRODUCTION };
       delete env[variable];
@@ -160,6 +162,12 @@ describe("starting the server with a bad configuration", () => {
     ["no SESSION_SECRET in production", { ...PRODUCTION, SESSION_SECRET: "" }, /SESSION_SECRET/],
     ["no TWO_FACTOR_KEY in production", { ...PRODUCTION, TWO_FACTOR_KEY: "" }, /TWO_FACTOR_KEY/],
     ["a short SESSION_SECRET", { ...PRODUCTION, SESSION_SECRET: "too-short" }, /SESSION_SECRET must be at least 32/],
+    ["no SMTP_URL in production", { ...PRODUCTION, SMTP_URL: "" }, /SMTP_URL/],
+    ["no MAIL_FROM in production", { ...PRODUCTION, MAIL_FROM: "" }, /MAIL_FROM/],
+    ["no PASSWORD_RESET_URL in production", { ...PRODUCTION, PASSWORD_RESET_URL: "" }, /PASSWORD_RESET_URL/],
+    ["no EMAIL_VERIFICATION_URL in production", { ...PRODUCTION, EMAIL_VERIFICATION_URL: "" }, /EMAIL_VERIFICATION_URL/],
+    ["a link page without {token}", { PASSWORD_RESET_URL: "https://shop.example.test/reset" }, /PASSWORD_RESET_URL: must contain \{token\}/],
+    ["an SMTP_URL that is not smtp(s)", { SMTP_URL: "http://mail.example.test" }, /SMTP_URL/],
     ["a limit that is not a number", { LOGIN_MAX_ATTEMPTS_PER_IP: "lots" }, /LOGIN_MAX_ATTEMPTS_PER_IP/],
   ];
   for (const [what, env, message] of cases) {

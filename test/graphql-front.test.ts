@@ -6,7 +6,7 @@ import express, { type RequestHandler } from "express";
 import { ensureExpress, graphqlFront } from "../src/http/graphql-front";
 import { STRONG_PASSWORD, uniqueEmail } from "./helpers/factories";
 import { startInstance, type Instance } from "./helpers/instances";
-import { processEnv } from "./helpers/server";
+import { PRODUCTION_MAIL_ENV, processEnv } from "./helpers/server";
 
 describe("the GraphQL front", () => {
   let server: Server;
@@ -84,7 +84,7 @@ describe("the API through the front and through Express answers the same", () =>
   const ORIGIN = "https://shop.example.test";
   before(async () => {
     api = await startInstance(
-      await processEnv("graphql_front", { NODE_ENV: "production", HOST: "127.0.0.1", TRUST_PROXY: "loopback", CORS_ORIGINS: ORIGIN, LOG_LEVEL: "info" }),
+      await processEnv("graphql_front", { NODE_ENV: "production", ...PRODUCTION_MAIL_ENV, HOST: "127.0.0.1", TRUST_PROXY: "loopback", CORS_ORIGINS: ORIGIN, LOG_LEVEL: "info" }),
     );
   });
   after(() => api?.stop());

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { login, registerUser } from "./helpers/factories";
-import { startTestServer, type TestServer } from "./helpers/server";
+import { PRODUCTION_MAIL_ENV, startTestServer, type TestServer } from "./helpers/server";
 
 describe("health endpoints", () => {
   let server: TestServer;
@@ -43,7 +43,7 @@ describe("health endpoints", () => {
 describe("session cookie in production behind a TLS proxy", () => {
   let server: TestServer;
   before(async () => {
-    server = await startTestServer("http_production", { NODE_ENV: "production", TRUST_PROXY: "loopback" });
+    server = await startTestServer("http_production", { NODE_ENV: "production", ...PRODUCTION_MAIL_ENV, TRUST_PROXY: "loopback" });
   });
   after(() => server?.close());
 

@@ -3,13 +3,13 @@ import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { STRONG_PASSWORD, USER_FIELDS, uniqueEmail } from "./helpers/factories";
 import { listeningPort, logLines, spawnServer, type ServerProcess } from "./helpers/process";
-import { TEST_SECRET, processEnv } from "./helpers/server";
+import { PRODUCTION_MAIL_ENV, TEST_SECRET, processEnv } from "./helpers/server";
 
 let server: ServerProcess;
 let url: string;
 before(async () => {
   server = spawnServer(
-    await processEnv("logs", { NODE_ENV: "production", HOST: "127.0.0.1", PORT: "0", TRUST_PROXY: "loopback", LOG_LEVEL: "trace" }),
+    await processEnv("logs", { NODE_ENV: "production", ...PRODUCTION_MAIL_ENV, HOST: "127.0.0.1", PORT: "0", TRUST_PROXY: "loopback", LOG_LEVEL: "trace" }),
   );
   url = `http://127.0.0.1:${await listeningPort(server)}/graphql`;
 });

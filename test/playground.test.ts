@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { loadConfig } from "../src/config";
-import { startEmbeddedServer, type TestServer } from "./helpers/server";
+import { PRODUCTION_MAIL_ENV, startEmbeddedServer, type TestServer } from "./helpers/server";
 
 // What a browser's address bar sends, and what GraphQL clients send.
 const BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
@@ -13,6 +13,7 @@ describe("playground configuration", () => {
     assert.equal(loadConfig({ NODE_ENV: "test" }).playground, true);
     const production = loadConfig({
       NODE_ENV: "production",
+      ...PRODUCTION_MAIL_ENV,
       DATABASE_URL: "mysql://u:p@127.0.0.1:3306/db",
       REDIS_URL: "redis://127.0.0.1:6379/0",
       SESSION_SECRET: "x".repeat(32),

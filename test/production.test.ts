@@ -3,7 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { GraphQLError } from "graphql";
 import { makeFormatError } from "../src/http/format-error";
 import { STRONG_PASSWORD, USER_FIELDS, registerUser, uniqueEmail } from "./helpers/factories";
-import { startTestServer, type TestServer } from "./helpers/server";
+import { PRODUCTION_MAIL_ENV, startTestServer, type TestServer } from "./helpers/server";
 
 const ALLOWED_ORIGIN = "https://shop.example.test";
 const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { ${USER_FIELDS} } }`;
@@ -26,6 +26,7 @@ before(async () => {
   [prod, dev] = await Promise.all([
     startTestServer("production", {
       NODE_ENV: "production",
+      ...PRODUCTION_MAIL_ENV,
       HOST: "127.0.0.1",
       TRUST_PROXY: "loopback",
       CORS_ORIGINS: `${ALLOWED_ORIGIN},https://admin.example.test`,

@@ -5,11 +5,11 @@ import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { STRONG_PASSWORD, uniqueEmail } from "./helpers/factories";
 import { listeningPort, spawnServer } from "./helpers/process";
-import { processEnv } from "./helpers/server";
+import { PRODUCTION_MAIL_ENV, processEnv } from "./helpers/server";
 
 async function productionServer(name: string, graceS: number) {
   const server = spawnServer(
-    await processEnv(name, { NODE_ENV: "production", HOST: "127.0.0.1", PORT: "0", SHUTDOWN_GRACE_S: String(graceS), LOG_LEVEL: "info" }),
+    await processEnv(name, { NODE_ENV: "production", ...PRODUCTION_MAIL_ENV, HOST: "127.0.0.1", PORT: "0", SHUTDOWN_GRACE_S: String(graceS), LOG_LEVEL: "info" }),
   );
   return { server, port: await listeningPort(server) };
 }

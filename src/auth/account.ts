@@ -5,6 +5,7 @@ import { SecurityEventType } from "../entities/security-event-type";
 import { User } from "../entities/user.entity";
 import { assertValid, BadUserInputError, SecondFactorRequiredError, TooManyRequestsError, UnauthenticatedError } from "../errors";
 import type { LoginAttempt } from "../limits/login-limits";
+import { onAccountCreated, onPasswordChanged } from "../recovery/account-mail";
 import { eventOf, logSecurityEvent, recordSecurityEvent } from "../security-log/record";
 import { passwordProblem } from "./password-policy";
 import { assertValidNewAccount, fieldErrors } from "./validation";
@@ -17,7 +18,9 @@ export async function register(ctx: Context, input: { email: string; name: strin
   assertValidNewAccount(input);
   const passwordHash = await ctx.services.hasher.hash(input.password);
   const user = await ctx.em.transactional(async (em) => {
-    const user = await em.getRepository(User).add({ email: input.email, name: input.name.trim(), passwordHash });
+    const user = await em
+      .getRepository(User)
+      .add({ email: input.email, name: input.name.trim(), passwordHash }, (user) => onAccountCreated(em, user, ctx.services.config.mail));
     await recordSecurityEvent(em, eventOf(ctx, SecurityEventType.USER_CREATED, user.id));
     return user;
   });
@@ -43,6 +46,7 @@ export async function login(ctx: Context, email: string, password: string, remem
   const user = email.length <= 254 ? await ctx.em.getRepository(User).findForLogin(email) : null;
   const ok = await ctx.services.hasher.verify(user?.passwordHash, password.slice(0, 1024));
   if (!user || !ok) {
+    ctx.services.metrics?.loginFailed();
     // Only for an account that exists: an unknown email is what an attacker typed, not an event.
     if (user) await logSecurityEvent(ctx, SecurityEventType.LOGIN_FAILED, user.id);
     throw new BadUserInputError({ email: INVALID_CREDENTIALS, password: INVALID_CREDENTIALS }, INVALID_CREDENTIALS);
@@ -79,9 +83,12 @@ export async function changePassword(ctx: Context, currentPassword: string, newP
   await attempt.succeeded();
   const problem = newPassword === currentPassword ? "must differ from the current password" : passwordProblem(newPassword, user);
   assertValid(fieldErrors({ newPassword: problem }));
-  user.passwordHash = await ctx.services.hasher.hash(newPassword);
-  await recordSecurityEvent(ctx.em, eventOf(ctx, SecurityEventType.PASSWORD_CHANGED, user.id));
-  await ctx.em.flush(); // the new hash and its event, in one transaction
+  const passwordHash = await ctx.services.hasher.hash(newPassword);
+  await ctx.em.transactional(async (em) => {
+    await em.nativeUpdate(User, { id: user.id }, { passwordHash, updatedAt: new Date() });
+    await onPasswordChanged(em, user, false);
+    await recordSecurityEvent(em, eventOf(ctx, SecurityEventType.PASSWORD_CHANGED, user.id));
+  });
   // The cached row holds no hash, but its updated_at changed: keep every copy the row as stored.
   await ctx.services.userInvalidation.invalidate(user.id);
   await ctx.session.endOtherSessions(user.id);

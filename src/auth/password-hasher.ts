@@ -19,6 +19,8 @@ export class PasswordHasher {
   private readonly waiting: Array<{ since: number; admit: () => void; refuse: (err: Error) => void }> = [];
   private dummyHash?: Promise<string>;
   private readonly pool: HashPool;
+  /** Told how long each admitted hash waited for a thread, in seconds (the hash-wait metric). */
+  onWait?: (seconds: number) => void;
 
   /**
    * @param maxWaitMs how long a login may wait for a hash. One that waited longer is refused instead of
@@ -53,6 +55,11 @@ export class PasswordHasher {
     if (this.running >= this.concurrency && this.waiting.length >= this.maxWaiting) throw busy();
   }
 
+  /** Hashes running and hashes waiting, for the metrics. */
+  get load(): { running: number; waiting: number; capacity: number; queue: number } {
+    return { running: this.running, waiting: this.waiting.length, capacity: this.concurrency, queue: this.maxWaiting };
+  }
+
   close(): Promise<void> {
     return this.pool.close();
   }
@@ -69,9 +76,12 @@ export class PasswordHasher {
     if (this.running >= this.concurrency) {
       this.dropExpired();
       if (this.waiting.length >= this.maxWaiting) throw busy();
-      await new Promise<void>((admit, refuse) => this.waiting.push({ since: performance.now(), admit, refuse }));
+      const since = performance.now();
+      await new Promise<void>((admit, refuse) => this.waiting.push({ since, admit, refuse }));
+      this.onWait?.((performance.now() - since) / 1000);
     } else {
       this.running++;
+      this.onWait?.(0);
     }
     try {
       return await work();

@@ -5,6 +5,7 @@ import type { EntityManager } from "@mikro-orm/core";
 import { lockingTransaction } from "../db/locking-transaction";
 import { assertValid, BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from "../errors";
 import type { Connection } from "../resolvers/connection.type";
+import { onAccountCreated, onEmailChanged } from "../recovery/account-mail";
 import { parseId } from "./ids";
 import { paginate } from "./pagination";
 import { actedOn, recordSecurityEvent } from "../security-log/record";
@@ -76,7 +77,9 @@ export async function createUser(
   const actor = requireUser(ctx);
   return lockingTransaction(ctx.em, async (em) => {
     await assertActingAdmin(em, actor);
-    const user = await em.getRepository(User).add({ email: input.email, name: input.name.trim(), passwordHash, role });
+    const user = await em
+      .getRepository(User)
+      .add({ email: input.email, name: input.name.trim(), passwordHash, role }, (user) => onAccountCreated(em, user, ctx.services.config.mail));
     await recordSecurityEvent(em, actedOn(ctx, SecurityEventType.USER_CREATED, user.id));
     return user;
   });
@@ -119,7 +122,9 @@ export async function updateUser(ctx: Context, rawId: string, changes: UserChang
       // Someone else's account, or a role change: an ADMIN's write (see assertActingAdmin).
       if (id !== actor.id || roleChanged) await assertActingAdmin(em, actor);
       if (changes.role != null) user.role = changes.role;
+      const oldEmail = user.email;
       if (changes.email != null) user.email = normalizeEmail(changes.email);
+      if (user.email !== oldEmail) await onEmailChanged(em, user, oldEmail, ctx.services.config.mail);
       if (emailChanged) await recordSecurityEvent(em, actedOn(ctx, SecurityEventType.EMAIL_CHANGED, id));
       if (roleChanged) await recordSecurityEvent(em, actedOn(ctx, SecurityEventType.ROLE_CHANGED, id));
       if (changes.name != null) user.name = changes.name.trim();

@@ -8,7 +8,7 @@ import { UserRepository } from "./user.repository";
 @Entity({ tableName: "users", repository: () => UserRepository })
 export class User {
   [EntityRepositoryType]?: UserRepository;
-  [OptionalProps]?: "role" | "createdAt" | "updatedAt" | "twoFactorEnabled";
+  [OptionalProps]?: "role" | "emailVerified" | "createdAt" | "updatedAt" | "twoFactorEnabled";
 
   @Field(() => ID)
   @PrimaryKey({ type: "integer", autoincrement: true })
@@ -23,6 +23,11 @@ export class User {
   @Field()
   @Property({ type: "string", length: 100 })
   name!: string;
+
+  /** False for a new account and after every email change, until a link sent to the address is opened. */
+  @Field()
+  @Property({ type: "boolean", default: false })
+  emailVerified: boolean = false;
 
   @Field(() => Role)
   @Index({ name: "users_role_index" })

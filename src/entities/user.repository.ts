@@ -49,9 +49,13 @@ export class UserRepository extends EntityRepository<User> {
     return row ? this.em.map(this.entityName, row) : null;
   }
 
-  /** Inserts a user; a duplicate email is CONFLICT (see conflictOnDuplicateEmail). */
-  async add(data: { email: string; name: string; passwordHash: string; role?: Role }): Promise<User> {
+  /**
+   * Inserts a user; a duplicate email is CONFLICT (see conflictOnDuplicateEmail). `alongside` records what
+   * is written in the same transaction (the new account's verification mail).
+   */
+  async add(data: { email: string; name: string; passwordHash: string; role?: Role }, alongside?: (user: User) => void): Promise<User> {
     const user = this.create({ ...data, email: normalizeEmail(data.email), role: data.role ?? Role.USER });
+    alongside?.(user);
     try {
       return await conflictOnDuplicateEmail(async () => {
         await this.em.persist(user).flush();

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler, type Response } from "express";
 import proxyaddr from "proxy-addr";
+import { isJsonRequest } from "./prepared-operations";
 
 /** The Express app a request was handed to by the front, to give it Express's prototypes when needed. */
 const REST = Symbol("sessiongraph.rest");
@@ -40,7 +41,7 @@ export function graphqlFront(
     rest(req as Request, res as Response);
   };
   return (req, res) => {
-    if (req.method !== "POST" || req.url !== "/graphql" || !isJson(req.headers["content-type"])) return app(req as Request, res as Response);
+    if (req.method !== "POST" || req.url !== "/graphql" || !isJsonRequest(req.headers["content-type"])) return app(req as Request, res as Response);
     decorate(req as FrontRequest, res, trust, rest);
     let index = 0;
     const next = (err?: unknown): void => {
@@ -81,4 +82,3 @@ function decorate(req: FrontRequest, res: ServerResponse, trust: (address: strin
 // The settings that change what Express's request and response methods do.
 const SETTINGS = ["trust proxy", "etag", "x-powered-by", "json spaces", "json replacer", "json escape", "query parser", "env"];
 
-const isJson = (contentType: string | undefined) => contentType !== undefined && /^application\/json\s*(;|$)/i.test(contentType);

@@ -43,6 +43,8 @@ interface Prepared {
 interface ResolvedOperation {
   /** The operation's own name, for the log line (undefined: anonymous). */
   name: string | undefined;
+  /** query, mutation or subscription: for the metrics and the span. */
+  type: string;
   /** Made on first use. */
   compiled?: Compiled;
   /** The cost refusal when the cost takes no variable (null: within the limit); undefined: checked per request. */
@@ -80,6 +82,7 @@ interface Operation {
  */
 export class PreparedOperations {
   private readonly documents = new Map<string, Prepared>();
+  private readonly trusted = new Map<string, Prepared>();
   private readonly contentTypes = new Map<string, string | null>();
   private serving = true;
 
@@ -93,29 +96,50 @@ export class PreparedOperations {
       },
     }),
     requestDidStart: async () => ({
-      didResolveOperation: async ({ request, document, operationName }) => {
+      didResolveOperation: async ({ request, document, operationName, operation }) => {
         if (request.http?.method !== "POST" || typeof request.query !== "string") return;
-        this.remember(request.query, document, request.operationName ?? null, operationName ?? undefined);
+        this.remember(request.query, document, request.operationName ?? null, { name: operationName ?? undefined, type: operation?.operation ?? "query" });
       },
     }),
   };
 
-  /** The Express handler to mount right before Apollo's, after the body parser and the session. */
+  /**
+   * A trusted document (trusted-documents.ts), compiled at start and kept for good: an error in it stops
+   * the start rather than the first request that sends it.
+   */
+  preload(query: string, document: DocumentNode): void {
+    const operations = document.definitions.flatMap((d) => (d.kind === "OperationDefinition" ? [{ name: d.name?.value, type: d.operation as string }] : []));
+    const prepared: Prepared = { document, operations: new Map() };
+    for (const { name, type } of operations) {
+      const resolved: ResolvedOperation = { name, type };
+      if (name !== undefined) prepared.operations.set(name, resolved);
+      if (operations.length === 1) prepared.operations.set(null, resolved);
+      this.compiled({ document, requested: name ?? null, resolved });
+    }
+    this.trusted.set(query, prepared);
+  }
+
+  /**
+   * The Express handler to mount right before Apollo's, after the body parser and the session. Only a JSON
+   * body reaches it (isJsonRequest below, and the front routes only those here): Apollo's CSRF rule refuses
+   * the "simple" content types a cross-site form can send, and this path must not be a way around it.
+   */
   readonly middleware: RequestHandler = (req, res, next) => {
+    if (!isJsonRequest(req.headers["content-type"])) return next();
     const operation = this.serving ? this.match(req) : undefined;
     const contentType = operation && this.contentType(req.headers.accept);
     if (!operation || !contentType) return next();
     this.serve(req, res, next, operation, contentType).catch(next);
   };
 
-  private remember(query: string, document: DocumentNode, requested: string | null, name: string | undefined): void {
+  private remember(query: string, document: DocumentNode, requested: string | null, resolved: ResolvedOperation): void {
     const known = this.documents.get(query);
     if (known) {
-      if (!known.operations.has(requested)) known.operations.set(requested, { name });
+      if (!known.operations.has(requested)) known.operations.set(requested, resolved);
       return;
     }
     if (this.documents.size >= this.options.maxDocuments) this.documents.delete(this.documents.keys().next().value!);
-    this.documents.set(query, { document, operations: new Map([[requested, { name }]]) });
+    this.documents.set(query, { document, operations: new Map([[requested, resolved]]) });
   }
 
   private match(req: Request): Operation | undefined {
@@ -125,7 +149,7 @@ export class PreparedOperations {
     if (typeof query !== "string" || extensions !== undefined) return undefined;
     if (operationName !== undefined && operationName !== null && typeof operationName !== "string") return undefined;
     if (variables !== undefined && variables !== null && (typeof variables !== "object" || Array.isArray(variables))) return undefined;
-    const prepared = this.documents.get(query);
+    const prepared = this.trusted.get(query) ?? this.documents.get(query);
     const requested = operationName ?? null;
     const resolved = prepared?.operations.get(requested);
     return resolved ? { document: prepared!.document, requested, resolved } : undefined;
@@ -215,13 +239,14 @@ export class PreparedOperations {
     // Variables that do not coerce stop execution before any resolver: Apollo answers those with its 400.
     if (result?.data === undefined) return next();
     const operationName = operation.resolved.name;
+    const operationType = operation.resolved.type;
     if (!result.errors?.length) {
-      recordGraphQLOutcome(res, operationName, [], true);
+      recordGraphQLOutcome(res, operationName, [], true, operationType);
       return this.send(res, contentType, 200, { data: result.data });
     }
     logGraphQLErrors(contextValue.log, result.errors);
     const { formatted, status } = this.formatErrors(result.errors);
-    recordGraphQLOutcome(res, operationName, formatted, true);
+    recordGraphQLOutcome(res, operationName, formatted, true, operationType);
     this.send(res, contentType, isServiceUnavailable(formatted) ? 503 : (status ?? 200), { errors: formatted, data: result.data });
   }
 
@@ -256,6 +281,9 @@ export class PreparedOperations {
     sendJson(res, status, this.options.stringifyResult(result), contentType);
   }
 }
+
+/** Whether a request's body is JSON, by the rule the front routes with (graphql-front.ts). */
+export const isJsonRequest = (contentType: string | undefined) => contentType !== undefined && /^application\/json\s*(;|$)/i.test(contentType);
 
 // Apollo Server's media types, in its order of preference.
 const JSON_TYPE = "application/json; charset=utf-8";

@@ -78,18 +78,31 @@ export function logGraphQLErrors(log: RequestLog, errors: readonly GraphQLError[
   }
 }
 
-/** Keeps a GraphQL request's operation name and error codes for its log line. */
+/**
+ * Keeps a GraphQL request's operation name and error codes for its log line, its metrics and its span.
+ * `operationType` is given only when the document validated and resolved to that operation: only such a
+ * name may become a metrics label (src/observability/operation-names.ts).
+ */
 export function recordGraphQLOutcome(
   res: Response,
   operationName: string | undefined,
   errors: readonly GraphQLFormattedError[] = [],
   prepared = false,
+  operationType?: string,
 ): void {
   res.locals.graphql = {
     operationName,
     errorCodes: errors.length ? errors.map((e) => String(e.extensions?.code)) : undefined,
     prepared: prepared || undefined,
   } satisfies GraphQLOutcome;
+  // Beside the log line's fields, which stay as they were.
+  res.locals.graphqlOperationType = operationType;
+}
+
+/** What recordGraphQLOutcome kept, for the metrics and the span of a request that has ended. */
+export function graphqlOutcome(res: Response): { operationName?: string; operationType?: string; errorCodes?: string[] } | undefined {
+  const outcome = res.locals?.graphql as GraphQLOutcome | undefined;
+  return outcome && { operationName: outcome.operationName, operationType: res.locals.graphqlOperationType as string | undefined, errorCodes: outcome.errorCodes };
 }
 
 /** Records each GraphQL request's outcome for its log line, and logs unexpected errors with the request id. */
@@ -99,12 +112,12 @@ export const graphqlRequestLogging: ApolloServerPlugin<Context> = {
       async didEncounterErrors({ contextValue, errors }) {
         logGraphQLErrors(contextValue.log, errors);
       },
-      async willSendResponse({ contextValue, operationName, request, response }) {
+      async willSendResponse({ contextValue, operation, operationName, request, response }) {
         const res = (contextValue as WithResponse)[RESPONSE];
         if (!res) return;
         // The document's name for the operation, or the one asked for when the document was not valid.
         const errors = response.body.kind === "single" ? response.body.singleResult.errors : undefined;
-        recordGraphQLOutcome(res, operationName ?? request.operationName ?? undefined, errors);
+        recordGraphQLOutcome(res, operationName ?? request.operationName ?? undefined, errors, false, operation?.operation);
       },
     };
   },

@@ -9,6 +9,7 @@ import type { RedisClientType } from "redis";
 import type { Config } from "../config";
 import { normalizeEmail } from "../entities/user.repository";
 import { TooManyRequestsError } from "../errors";
+import type { LoginThrottle } from "../observability/metrics";
 import { clientKey } from "./client-key";
 
 /**
@@ -41,9 +42,11 @@ export class LoginLimits {
     private readonly perUserPasswordCheck: RateLimiterAbstract,
     private readonly perPendingLogin: RateLimiterAbstract,
     private readonly throttleLogged: RateLimiterAbstract,
+    private readonly onThrottle: (limit: LoginThrottle) => void,
   ) {}
 
-  static create(config: Config, redis: RedisClientType | null): LoginLimits {
+  /** @param onThrottle told of every attempt a limit refused (the login_throttled metric). */
+  static create(config: Config, redis: RedisClientType | null, onThrottle: (limit: LoginThrottle) => void = () => undefined): LoginLimits {
     const { loginAttemptsPerIp, loginFailuresPerAccount, windowS } = config.limits;
     const make = (name: string, points: number, duration: number): RateLimiterAbstract =>
       redis
@@ -63,12 +66,13 @@ export class LoginLimits {
       make("password-check", loginFailuresPerAccount, windowS),
       make("second-factor", SECOND_FACTOR_TRIES, config.twoFactor.pendingLoginS),
       make("throttle-logged", 1, windowS),
+      onThrottle,
     );
   }
 
   /** Counts one login or registration attempt from this client; refuses once there were too many. */
   async countAttempt(ip: string): Promise<void> {
-    await consume(this.perIp, clientKey(ip));
+    await this.consume(this.perIp, clientKey(ip), "ip");
   }
 
   /** Counts a login attempt against the client and the account, before the password is checked. */
@@ -78,7 +82,7 @@ export class LoginLimits {
     const client = `${account}:${clientKey(ip)}`;
     const known = (await this.knownClients.get(client)) !== null;
     const [limiter, key] = known ? [this.perKnownClient, client] : [this.perAccount, account];
-    await consume(limiter, key);
+    await this.consume(limiter, key, known ? "known_client" : "account");
     return {
       succeeded: async () => {
         await Promise.all([limiter.delete(key), this.knownClients.set(client, 1, KNOWN_CLIENT_S)]);
@@ -91,9 +95,20 @@ export class LoginLimits {
    * holds a session (a stolen cookie, an unlocked computer) gets as many guesses at the password as a
    * stranger gets at logins, `loginFailuresPerAccount` per window, not one per request.
    */
+  private async consume(limiter: RateLimiterAbstract, key: string, limit: LoginThrottle): Promise<void> {
+    try {
+      await limiter.consume(key);
+    } catch (rejection) {
+      // A RateLimiterRes means "over the limit"; anything else is the store failing and is passed on.
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      this.onThrottle(limit);
+      throw new TooManyRequestsError(rejection.msBeforeNext / 1000);
+    }
+  }
+
   async startPasswordCheck(userId: number): Promise<LoginAttempt> {
     const key = String(userId);
-    await consume(this.perUserPasswordCheck, key);
+    await this.consume(this.perUserPasswordCheck, key, "password_check");
     return {
       succeeded: async () => {
         await this.perUserPasswordCheck.delete(key);
@@ -127,6 +142,14 @@ export class LoginLimits {
       throw rejection;
     }
   }
+
+  /**
+   * Forgets an account's failed logins and password checks (after a password reset: whoever failed before
+   * was guessing a password that no longer exists).
+   */
+  async forgiveFailures(email: string, userId: number): Promise<void> {
+    await Promise.all([this.perAccount.delete(accountKey(email)), this.perUserPasswordCheck.delete(String(userId))]);
+  }
 }
 
 /** Wrong codes allowed per pending login (API.md); each also counts as a failed login of the account. */
@@ -135,14 +158,4 @@ export const SECOND_FACTOR_TRIES = 5;
 /** The account's counter key: the normalized email, hashed so keys stay short and hold no address. */
 function accountKey(email: string): string {
   return createHash("sha256").update(normalizeEmail(email)).digest("base64url").slice(0, 32);
-}
-
-async function consume(limiter: RateLimiterAbstract, key: string): Promise<void> {
-  try {
-    await limiter.consume(key);
-  } catch (rejection) {
-    // A RateLimiterRes means "over the limit"; anything else is the store failing and is passed on.
-    if (rejection instanceof RateLimiterRes) throw new TooManyRequestsError(rejection.msBeforeNext / 1000);
-    throw rejection;
-  }
 }

@@ -7,7 +7,7 @@ import { Cart } from "../entities/cart.entity";
 import { OrderLine } from "../entities/order-line.entity";
 import { Order } from "../entities/order.entity";
 import { Product } from "../entities/product.entity";
-import { BadUserInputError, OutOfStockError } from "../errors";
+import { BadUserInputError, ForbiddenError, OutOfStockError } from "../errors";
 import { loadOrder } from "./orders";
 
 /**
@@ -18,6 +18,9 @@ import { loadOrder } from "./orders";
  */
 export async function checkout(ctx: Context): Promise<Order> {
   const user = requireUser(ctx);
+  if (ctx.services.config.mail.requireVerifiedEmail && !user.emailVerified) {
+    throw new ForbiddenError("Verify your email address before checking out.", { reason: "EMAIL_NOT_VERIFIED" });
+  }
   const orderId = await retryOnDeadlock(() => ctx.em.fork().transactional((tem) => placeOrder(tem, user.id)));
   return loadOrder(ctx.em.fork(), orderId);
 }

@@ -4,6 +4,7 @@ import { CartResolver } from "./cart.resolver";
 import { OrderResolver } from "./order.resolver";
 import { ProductResolver } from "./product.resolver";
 import { SecurityEventResolver } from "./security-event.resolver";
+import { RecoveryResolver } from "./recovery.resolver";
 import { SessionResolver } from "./session.resolver";
 import { TwoFactorResolver } from "./two-factor.resolver";
 import { UserResolver } from "./user.resolver";
@@ -17,4 +18,5 @@ export const resolvers: NonEmptyArray<Function> = [
   OrderResolver,
   TwoFactorResolver,
   SecurityEventResolver,
+  RecoveryResolver,
 ];

@@ -15,7 +15,8 @@ export interface ServerProcess {
 export function spawnServer(env: Record<string, string>): ServerProcess {
   const child = spawn(process.execPath, [ENTRY], {
     cwd: path.resolve(__dirname, "..", "..", ".."),
-    env: { PATH: process.env.PATH ?? "", ...env },
+    // No metrics port unless a test asks for one: the default (9464) would be shared by every process.
+    env: { PATH: process.env.PATH ?? "", METRICS_PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

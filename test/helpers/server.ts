@@ -6,7 +6,7 @@ import { createClient } from "redis";
 import mysql from "mysql2/promise";
 import { DROP_ALL, invalidationChannel } from "../../src/auth/user-invalidation";
 import { loadConfig, type Config } from "../../src/config";
-import { startServer, type RunningServer } from "../../src/server";
+import { startServer, type RunningServer, type ServerExtensions } from "../../src/server";
 import { TestClient } from "./client";
 
 export const MYSQL_ROOT = process.env.TEST_MYSQL_URL ?? "mysql://root@127.0.0.1:3306";
@@ -16,8 +16,19 @@ const NAMESPACE = (process.env.SG_TEST_NAMESPACE ?? "sg_test").replace(/\W/g, "_
 export const TEST_SECRET = "test-secret-that-is-long-enough-0123456789";
 // A fixed TOTP-secret key for tests only, so instances started by one test share it (production has its own).
 export const TEST_TWO_FACTOR_KEY = Buffer.alloc(32, 7).toString("base64");
-// Every test client comes from 127.0.0.1, so the per-IP login limit is lifted unless a test sets it.
-const TEST_LIMITS = { LOGIN_MAX_ATTEMPTS_PER_IP: "100000" };
+/**
+ * What production needs for mail (config.ts refuses to start without it). Nothing listens on port 1 of
+ * loopback, so a mail such a server enqueues waits in its outbox; the mail tests use a real SMTP peer.
+ */
+export const PRODUCTION_MAIL_ENV = {
+  SMTP_URL: "smtp://127.0.0.1:1",
+  MAIL_FROM: "Shop <no-reply@shop.example.test>",
+  PASSWORD_RESET_URL: "https://shop.example.test/reset-password?token={token}",
+  EMAIL_VERIFICATION_URL: "https://shop.example.test/verify-email?token={token}",
+};
+// Every test client comes from 127.0.0.1, so the per-IP login limit is lifted unless a test sets it; and
+// no metrics port unless a test asks for one (the default, 9464, would be shared by every server).
+const TEST_LIMITS = { LOGIN_MAX_ATTEMPTS_PER_IP: "100000", METRICS_PORT: "0" };
 
 export interface TestServer extends RunningServer {
   config: Config;
@@ -43,14 +54,15 @@ export async function freshDependencies(name: string): Promise<{ databaseUrl: st
   return { databaseUrl: `${MYSQL_ROOT}/${db}`, redisPrefix };
 }
 
-export async function startTestServer(name: string, env: Record<string, string> = {}): Promise<TestServer> {
-  return startTestServerOn(await freshDependencies(name), env);
+export async function startTestServer(name: string, env: Record<string, string> = {}, extensions: ServerExtensions = {}): Promise<TestServer> {
+  return startTestServerOn(await freshDependencies(name), env, extensions);
 }
 
 /** An in-process server on dependencies that freshDependencies made, e.g. shared with another instance. */
 export async function startTestServerOn(
   { databaseUrl, redisPrefix }: { databaseUrl: string; redisPrefix: string },
   env: Record<string, string> = {},
+  extensions: ServerExtensions = {},
 ): Promise<TestServer> {
   const config = loadConfig({
     NODE_ENV: "test",
@@ -64,7 +76,7 @@ export async function startTestServerOn(
     ...TEST_LIMITS,
     ...env,
   });
-  const server = await startServer(config);
+  const server = await startServer(config, {}, extensions);
   const pool = mysql.createPool({ uri: databaseUrl, connectionLimit: 2 });
   return {
     ...server,

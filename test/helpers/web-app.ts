@@ -27,6 +27,9 @@ export async function hostWebApp(): Promise<WebAppHost> {
   const outDir = mkdtempSync(path.join(tmpdir(), "sessiongraph-web-"));
   const app = express();
   app.use(express.static(outDir));
+  // The pages a mail links to (/reset-password, /verify-email) are the app's too, as on any static host
+  // set up for a single-page app.
+  app.use((_req, res) => res.sendFile(path.join(outDir, "index.html")));
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;

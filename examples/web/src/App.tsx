@@ -6,8 +6,24 @@ import { ProductList } from "./catalog/ProductList";
 import { OrderList } from "./orders/OrderList";
 import { SecurityActivity } from "./security/SecurityActivity";
 import { TwoFactorPanel } from "./security/TwoFactorPanel";
+import { recoveryPage } from "./recovery/route";
 
 export function App() {
+  const page = recoveryPage(window.location);
+  if (page) {
+    return (
+      <div className="app">
+        <header className="top">
+          <h1>sessiongraph shop</h1>
+        </header>
+        <main className="narrow">{page}</main>
+      </div>
+    );
+  }
+  return <Shop />;
+}
+
+function Shop() {
   const { data } = useQuery(MeQuery);
   const me = data?.me;
   return (

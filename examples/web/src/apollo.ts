@@ -1,14 +1,18 @@
 import { ApolloClient, HttpLink, InMemoryCache } from "@apollo/client";
 import { relayStylePagination } from "@apollo/client/utilities";
+import { sendingDocumentIds } from "./document-ids";
 
 /**
  * The app is on another origin than the API, so the session cookie goes along only with
  * credentials: "include" (and the API must list this origin in CORS_ORIGINS). `fetch` is for
  * running the same client outside a browser (the API's tests pass one with a cookie jar).
+ * `documentIds` (operation name -> id, document-ids.ts): send ids instead of query texts, as production
+ * builds do (main.tsx).
  */
-export function createApolloClient(uri: string, fetch?: typeof globalThis.fetch): ApolloClient {
+export function createApolloClient(uri: string, fetch?: typeof globalThis.fetch, documentIds?: Map<string, string>): ApolloClient {
+  const send = documentIds ? sendingDocumentIds(fetch ?? globalThis.fetch.bind(globalThis), documentIds) : fetch;
   return new ApolloClient({
-    link: new HttpLink({ uri, credentials: "include", fetch }),
+    link: new HttpLink({ uri, credentials: "include", fetch: send }),
     cache: new InMemoryCache({
       typePolicies: {
         Query: {

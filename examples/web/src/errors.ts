@@ -41,6 +41,7 @@ const FIELD_LABELS: Record<string, string> = {
   password: "Password",
   currentPassword: "Your current password",
   newPassword: "The new password",
+  token: "The link",
   quantity: "The quantity",
   cart: "Your cart",
   code: "The code",
@@ -89,6 +90,7 @@ export function shopperMessage(error: unknown, context: MessageContext = {}): st
     case "UNAUTHENTICATED":
       return "Please log in or create an account first.";
     case "FORBIDDEN":
+      if (ext.reason === "EMAIL_NOT_VERIFIED") return "Please confirm your email address first: open the link we mailed you.";
       return "Your account is not allowed to do that.";
     case "NOT_FOUND":
       return "That item is no longer available.";

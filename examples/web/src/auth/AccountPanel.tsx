@@ -103,6 +103,7 @@ function Guest() {
         </button>
       </form>
       <ErrorMessage message={error ? shopperMessage(error) : null} />
+      {mode === "login" && <a href="/forgot-password">Forgot your password?</a>}
       <button type="button" className="link" onClick={() => (setMode(mode === "login" ? "register" : "login"), setError(null))}>
         {mode === "login" ? "New here? Create an account" : "Already have an account? Log in"}
       </button>

@@ -26,6 +26,9 @@ type Documents = {
     "\n  mutation Checkout {\n    checkout {\n      id\n      createdAt\n      totalCents\n      lines {\n        productName\n        quantity\n        unitPriceCents\n        # The new stock lands on the cached Product by id, so the catalog shows it at once.\n        product {\n          id\n          stock\n        }\n      }\n    }\n  }\n": typeof types.CheckoutDocument,
     "\n  query Products($first: Int, $after: String, $search: String) {\n    products(first: $first, after: $after, search: $search) {\n      edges {\n        cursor\n        node {\n          id\n          sku\n          name\n          description\n          priceCents\n          stock\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n": typeof types.ProductsDocument,
     "\n  query Orders($first: Int, $after: String) {\n    orders(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          createdAt\n          totalCents\n          lines {\n            productName\n            quantity\n            unitPriceCents\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n": typeof types.OrdersDocument,
+    "\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n": typeof types.RequestPasswordResetDocument,
+    "\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword)\n  }\n": typeof types.ResetPasswordDocument,
+    "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      email\n      emailVerified\n    }\n  }\n": typeof types.VerifyEmailDocument,
     "\n  mutation CompleteLogin($code: String!) {\n    completeLogin(code: $code) {\n      id\n      email\n      name\n      role\n    }\n  }\n": typeof types.CompleteLoginDocument,
     "\n  query TwoFactorStatus {\n    me {\n      id\n      twoFactorEnabled\n    }\n  }\n": typeof types.TwoFactorStatusDocument,
     "\n  mutation BeginTwoFactorSetup($currentPassword: String!) {\n    beginTwoFactorSetup(currentPassword: $currentPassword) {\n      secret\n      otpauthUrl\n      recoveryCodes\n    }\n  }\n": typeof types.BeginTwoFactorSetupDocument,
@@ -46,6 +49,9 @@ const documents: Documents = {
     "\n  mutation Checkout {\n    checkout {\n      id\n      createdAt\n      totalCents\n      lines {\n        productName\n        quantity\n        unitPriceCents\n        # The new stock lands on the cached Product by id, so the catalog shows it at once.\n        product {\n          id\n          stock\n        }\n      }\n    }\n  }\n": types.CheckoutDocument,
     "\n  query Products($first: Int, $after: String, $search: String) {\n    products(first: $first, after: $after, search: $search) {\n      edges {\n        cursor\n        node {\n          id\n          sku\n          name\n          description\n          priceCents\n          stock\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n": types.ProductsDocument,
     "\n  query Orders($first: Int, $after: String) {\n    orders(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          createdAt\n          totalCents\n          lines {\n            productName\n            quantity\n            unitPriceCents\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n": types.OrdersDocument,
+    "\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n": types.RequestPasswordResetDocument,
+    "\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword)\n  }\n": types.ResetPasswordDocument,
+    "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      email\n      emailVerified\n    }\n  }\n": types.VerifyEmailDocument,
     "\n  mutation CompleteLogin($code: String!) {\n    completeLogin(code: $code) {\n      id\n      email\n      name\n      role\n    }\n  }\n": types.CompleteLoginDocument,
     "\n  query TwoFactorStatus {\n    me {\n      id\n      twoFactorEnabled\n    }\n  }\n": types.TwoFactorStatusDocument,
     "\n  mutation BeginTwoFactorSetup($currentPassword: String!) {\n    beginTwoFactorSetup(currentPassword: $currentPassword) {\n      secret\n      otpauthUrl\n      recoveryCodes\n    }\n  }\n": types.BeginTwoFactorSetupDocument,
@@ -116,6 +122,18 @@ export function graphql(source: "\n  query Products($first: Int, $after: String,
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Orders($first: Int, $after: String) {\n    orders(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          createdAt\n          totalCents\n          lines {\n            productName\n            quantity\n            unitPriceCents\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n"): (typeof documents)["\n  query Orders($first: Int, $after: String) {\n    orders(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          createdAt\n          totalCents\n          lines {\n            productName\n            quantity\n            unitPriceCents\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n"): (typeof documents)["\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword)\n  }\n"): (typeof documents)["\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      email\n      emailVerified\n    }\n  }\n"): (typeof documents)["\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      email\n      emailVerified\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

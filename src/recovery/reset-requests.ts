@@ -1,0 +1,34 @@
+import type { EntityManager } from "@mikro-orm/core";
+import type { MailConfig } from "../config";
+import { TokenKind } from "../entities/account-token.entity";
+import { PasswordResetRequest } from "../entities/password-reset-request.entity";
+import { User } from "../entities/user.entity";
+import { skipLocked } from "../db/skip-locked";
+import { enqueueMail } from "../mail/outbox";
+import { countIssuedSince, issueToken } from "./tokens";
+
+const BATCH = 50;
+const HOUR_MS = 3_600_000;
+
+/**
+ * Turns waiting "forgot password" requests into reset mails, in the background: for a known address under
+ * its hourly limit, a token and a mail; for anything else, nothing. Each batch is one transaction, so the
+ * requests are gone exactly when their tokens and mails exist. Returns how many requests it took.
+ */
+export async function handleResetRequests(em: EntityManager, config: MailConfig): Promise<number> {
+  return em.fork().transactional(async (tem) => {
+    const requests = await tem.find(PasswordResetRequest, {}, { orderBy: { id: "asc" }, limit: BATCH, ...skipLocked(tem) });
+    if (!requests.length) return 0;
+    const since = new Date(Date.now() - HOUR_MS);
+    for (const request of requests) {
+      const user = await tem.findOne(User, { email: request.email });
+      if (!user) continue;
+      if ((await countIssuedSince(tem, user.id, TokenKind.PASSWORD_RESET, since)) >= config.resetsPerEmailPerHour) continue;
+      const token = issueToken(tem, user, TokenKind.PASSWORD_RESET, config.passwordResetTtlS);
+      enqueueMail(tem, { to: user.email, template: "password-reset", data: { name: user.name, token } });
+      await tem.flush(); // the next request for the same address counts this token
+    }
+    await tem.nativeDelete(PasswordResetRequest, { id: { $in: requests.map((r) => r.id) } });
+    return requests.length;
+  });
+}
