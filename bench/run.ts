@@ -9,7 +9,9 @@ import os from "node:os";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import mysql from "mysql2/promise";
+import type { AddressInfo } from "node:net";
 import { createClient } from "redis";
+import { SMTPServer } from "smtp-server";
 import { ADD_TO_CART, ADMIN, BENCH_HEADERS, LOGIN, PASSWORD, accepts, fillCart, makeProducts, makeUsers, ok } from "./fixtures";
 import type { LoadSpec } from "./load";
 import { loadConfig } from "../src/config";
@@ -64,6 +66,22 @@ async function freshDependencies(): Promise<void> {
   await redis.close();
 }
 
+/** An SMTP server on loopback that takes every mail and keeps none. */
+async function startMailSink(): Promise<{ url: string; close(): Promise<void> }> {
+  const sink = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    logger: false,
+    onData: (stream, _session, callback) => {
+      stream.on("end", () => callback());
+      stream.resume();
+    },
+  });
+  await new Promise<void>((resolve) => sink.listen(0, "127.0.0.1", () => resolve()));
+  const { port } = sink.server.address() as AddressInfo;
+  return { url: `smtp://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => sink.close(() => resolve())) };
+}
+
 const loadavg = () => os.loadavg().map((l) => Math.round(l * 100) / 100);
 
 async function main(): Promise<void> {
@@ -71,6 +89,7 @@ async function main(): Promise<void> {
   const loadAtStart = loadavg();
   console.log(`bench: load average ${loadAtStart.join(" ")}; pinning ${PINNING ? "server on core 0, load on core 1" : "off"}`);
   await freshDependencies();
+  const mailSink = await startMailSink();
   const serverEnv: Record<string, string> = {
     NODE_ENV: "production",
     HOST: "127.0.0.1",
@@ -85,6 +104,11 @@ async function main(): Promise<void> {
     // The bench logs in thousands of times from one address; the limits are tested elsewhere.
     LOGIN_MAX_ATTEMPTS_PER_IP: "1000000000",
     LOGIN_MAX_FAILURES_PER_ACCOUNT: "1000000000",
+    // Production needs a relay; the registrations' mails go to a local one that accepts and drops them.
+    SMTP_URL: mailSink.url,
+    MAIL_FROM: "Bench <bench@example.test>",
+    PASSWORD_RESET_URL: "https://bench.example.test/reset-password?token={token}",
+    EMAIL_VERIFICATION_URL: "https://bench.example.test/verify-email?token={token}",
     // BENCH_APP_X=value passes X=value to the API (to try a setting, e.g. BENCH_APP_PASSWORD_HASH_NICE=0).
     ...Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith("BENCH_APP_")).map(([k, v]) => [k.slice(10), v!])),
   };
@@ -318,6 +342,7 @@ async function main(): Promise<void> {
     writeFileSync(path.resolve(dir, env.BENCH_OUTPUT ?? "latest.json"), JSON.stringify(report, null, 2) + "\n");
   } finally {
     await Promise.all(Object.values(servers).map((server) => server.stop()));
+    await mailSink.close();
   }
 }
 

@@ -34,7 +34,7 @@ export class MailSender {
   ) {}
 
   start(): this {
-    this.schedule(0);
+    this.schedule(this.config.pollIntervalMs);
     return this;
   }
 
