@@ -18,6 +18,7 @@ import { requestDeadline } from "./http/request-deadline";
 import { graphqlRequestLogging, linkResponse, requestLogger } from "./http/request-log";
 import { securityHeaders } from "./http/security-headers";
 import { serviceUnavailableStatus } from "./http/status-plugin";
+import { costLimitPlugin } from "./limits/query-cost";
 import { queryLimits } from "./limits/query-limits";
 import { buildApiSchema } from "./schema";
 import type { Services } from "./services";
@@ -60,7 +61,7 @@ export async function createApp(services: Services, httpServer: Server): Promise
       throw err;
     }
   };
-  const prepared = new PreparedOperations({ schema, context, formatError, includeStacktrace, stringifyResult, maxDocuments: config.preparedDocuments });
+  const prepared = new PreparedOperations({ schema, context, formatError, includeStacktrace, stringifyResult, maxDocuments: config.preparedDocuments, maxCost: config.limits.maxCost });
 
   const apollo = new ApolloServer<Context>({
     schema,
@@ -81,6 +82,7 @@ export async function createApp(services: Services, httpServer: Server): Promise
       ApolloServerPluginCacheControlDisabled(),
       serviceUnavailableStatus,
       graphqlRequestLogging,
+      costLimitPlugin(config.limits.maxCost),
       prepared.plugin,
     ],
   });

@@ -170,6 +170,17 @@ describe("changePassword", () => {
     assert.equal((await login(server.client(), user.email)).data.login.id, user.id);
   });
 
+  it("refuses the current password as the new one (BAD_USER_INPUT fields.newPassword), keeping the other sessions", async () => {
+    const client = server.client();
+    const user = await registerUser(client);
+    const other = server.client();
+    await login(other, user.email);
+    const same = await client.gql(CHANGE, { c: STRONG_PASSWORD, n: STRONG_PASSWORD });
+    assert.deepEqual(codes(same), ["BAD_USER_INPUT"]);
+    assert.match(same.errors![0].extensions!.fields.newPassword, /differ/);
+    assert.equal((await other.ok("{ me { id } }")).me.id, user.id);
+  });
+
   it("ends every other session, renews this one's id, and only the new password works", async () => {
     const a = server.client();
     const user = await registerUser(a);

@@ -360,7 +360,7 @@ describe("cart_put_line, the MySQL line write", () => {
       const outcome = await putLine(em, owner, Number(productId), quantity, mode, limits);
       assert.ok(outcome.applied, JSON.stringify(outcome));
       // The lines it answers are the cart as loadCart reads it after the write, column for column.
-      assert.deepEqual(cartView(outcome.lines), await loadCart(em.fork(), owner));
+      assert.deepEqual(cartView(em.fork(), outcome.lines), await loadCart(em.fork(), owner));
       return outcome.lines.map((line) => [String(line.id), Number(line.quantity)]);
     };
     assert.deepEqual(await applied(a.id, 3, "add"), [[a.id, 3]]);
@@ -386,7 +386,7 @@ describe("cart_put_line, the MySQL line write", () => {
     const product = await createProduct(admin);
     const em = server.services.orm.em;
     const owner = { sessionKey: `put-down-${Date.now()}-${Math.random()}` };
-    const migrator = server.services.orm.getMigrator();
+    const migrator = server.services.orm.migrator;
     // Down to (and including) it: the migrations after it go first.
     const reverted = await migrator.down({ to: "Migration20261127010000" });
     assert.equal(reverted.at(-1)?.name, "Migration20261127010000");

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { parse, validate } from "graphql";
+import { getOperationAST, parse, validate } from "graphql";
 import { loadConfig } from "../src/config";
+import { checkCost } from "../src/limits/query-cost";
 import { queryLimits } from "../src/limits/query-limits";
 import { buildApiSchema } from "../src/schema";
 import { codes } from "./helpers/client";
@@ -64,6 +65,24 @@ describe("query limits at their defaults", () => {
     assert.equal(data.me.id, user.id);
   });
 
+  it("counts a first given by a variable at its value after coercion, through Apollo and through the fast path", async () => {
+    const query = `query Pages($n: Int) { ${aliased(15, `products(first: $n) { edges { node { ${PRODUCT} } } }`)} }`;
+    const send = (variables: Record<string, unknown>) => post(server, JSON.stringify({ query, variables }));
+    const refusedByApollo = await send({ n: 100 });
+    assert.equal(refusedByApollo.status, 400);
+    assert.deepEqual(refusedByApollo.json.errors.map((e: any) => e.extensions.code), ["GRAPHQL_VALIDATION_FAILED"]);
+    assert.match(refusedByApollo.json.errors[0].message, /^Query refused: Query Cost limit of 5000 exceeded, found \d+\.$/);
+    assert.equal(refusedByApollo.json.data, undefined);
+    // A small page passes (twice, so the document is known to the fast path), then the fast path refuses n = 100 alike.
+    for (let i = 0; i < 2; i++) assert.equal((await send({ n: 1 })).status, 200);
+    assert.deepEqual(await send({ n: 100 }), refusedByApollo);
+    // A default value is a value too; the same page through a literal is refused the same way.
+    const withDefault = await post(server, JSON.stringify({ query: query.replace("$n: Int", "$n: Int = 100").replace("Pages", "PagesByDefault") }));
+    assert.deepEqual(withDefault.json, refusedByApollo.json);
+    const literal = await post(server, JSON.stringify({ query: query.replace("($n: Int)", "").replaceAll("$n", "100") }));
+    assert.deepEqual(literal.json, refusedByApollo.json);
+  });
+
   it("refuses array batching", async () => {
     const res = await post(server, JSON.stringify([{ query: "{ me { id } }" }, { query: "{ me { id } }" }]));
     assert.equal(res.status, 400);
@@ -83,7 +102,10 @@ describe("the default limits and the queries clients send", () => {
   for (const [what, query] of Object.entries(documents)) {
     it(`let through ${what}`, async () => {
       const { validationRules } = queryLimits(loadConfig({ NODE_ENV: "test" }));
-      assert.deepEqual(validate(await buildApiSchema(), parse(query), validationRules).map((e) => e.message), []);
+      const schema = await buildApiSchema();
+      const document = parse(query);
+      assert.deepEqual(validate(schema, document, validationRules).map((e) => e.message), []);
+      assert.equal(checkCost(schema, document, getOperationAST(document)!, {}, loadConfig({ NODE_ENV: "test" }).limits.maxCost), undefined);
     });
   }
 });

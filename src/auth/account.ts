@@ -46,7 +46,8 @@ export async function changePassword(ctx: Context, currentPassword: string, newP
     throw new BadUserInputError({ currentPassword: "is not your current password" });
   }
   await attempt.succeeded();
-  assertValid(fieldErrors({ newPassword: passwordProblem(newPassword, user) }));
+  const problem = newPassword === currentPassword ? "must differ from the current password" : passwordProblem(newPassword, user);
+  assertValid(fieldErrors({ newPassword: problem }));
   const passwordHash = await ctx.services.hasher.hash(newPassword);
   await ctx.em.transactional(async (em) => {
     await em.nativeUpdate(User, { id: user.id }, { passwordHash, updatedAt: new Date() });

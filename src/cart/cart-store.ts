@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException, raw, type EntityManager } from "@mikro-orm/core";
-import type { SqlEntityManager } from "@mikro-orm/knex";
+import type { SqlEntityManager } from "@mikro-orm/sql";
 import { MySqlPlatform } from "@mikro-orm/mysql";
-import { callProcedure } from "../db/plain-sql";
+import { callProcedure, runSql, selectRow } from "../db/plain-sql";
 import { retryOnDeadlock } from "../db/retry";
 import { Cart } from "../entities/cart.entity";
 import { CartLine } from "../entities/cart-line.entity";
@@ -65,19 +65,17 @@ export async function inLockedCart<T>(
  */
 async function lockCart(tem: EntityManager, owner: CartOwner): Promise<Cart | null> {
   const [column, key] = "userId" in owner ? ["user_id", owner.userId] : ["session_key", owner.sessionKey];
-  const connection = tem.getConnection();
-  const transaction = tem.getTransactionContext();
   if (tem.getPlatform() instanceof MySqlPlatform) {
-    const result: { insertId: number } = await connection.execute(
+    const result = await runSql<{ insertId: number }>(
+      tem,
       `update carts set updated_at = ?, id = last_insert_id(id) where ${column} = ?`,
       [new Date(), key],
       "run",
-      transaction,
     );
     // No row matched: LAST_INSERT_ID(id) was never evaluated and the insert id is 0 (ids start at 1).
     return result.insertId ? tem.getReference(Cart, Number(result.insertId)) : null;
   }
-  const row: { id: number } | undefined = await connection.execute(`select id from carts where ${column} = ?`, [key], "get", transaction);
+  const row = await selectRow<{ id: number }>(tem, `select id from carts where ${column} = ?`, [key]);
   if (!row) return null;
   await tem.nativeUpdate(Cart, { id: Number(row.id) }, { updatedAt: new Date() });
   return tem.getReference(Cart, Number(row.id));
@@ -183,5 +181,6 @@ export async function upsertLine(
     .createQueryBuilder(CartLine)
     .insert({ cart: cart.id, product: productId, quantity, createdAt: new Date() })
     .onConflict(["cart", "product"])
-    .merge({ quantity: mode === "add" ? raw("quantity + ?", [quantity]) : quantity });
+    .merge({ quantity: mode === "add" ? raw("quantity + ?", [quantity]) : quantity })
+    .execute(); // MikroORM 7's query builder is no longer a thenable
 }

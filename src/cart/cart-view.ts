@@ -8,7 +8,7 @@ export const emptyCart = (): CartView => ({ lines: [], itemCount: 0, totalCents:
 
 // Plain SQL: the cart is read on every cart request and after every cart write, and building managed
 // CartLine and Product entities for it (em.find with a joined populate) cost several times the query.
-// The answer is read-only, so plain objects serve the GraphQL types as well.
+// The rows are mapped into the request's EntityManager (em.map), without the query builder's cost.
 const LINES_SQL = (ownerColumn: "user_id" | "session_key") =>
   `select cl.quantity, p.id, p.sku, p.name, p.description, p.price_cents, p.stock, p.active
    from cart_lines cl join carts c on c.id = cl.cart_id join products p on p.id = cl.product_id
@@ -26,13 +26,13 @@ export type CartLineRow = ProductRow & { quantity: number };
 export async function loadCart(em: EntityManager, owner: CartOwner | null): Promise<CartView> {
   if (!owner) return emptyCart();
   const [sql, key] = "userId" in owner ? [BY_USER, owner.userId] : [BY_SESSION, owner.sessionKey];
-  return cartView(await selectRows<CartLineRow>(em, sql, [key]));
+  return cartView(em, await selectRows<CartLineRow>(em, sql, [key]));
 }
 
 /** The cart answered from its lines' rows, with totals at current prices. */
-export function cartView(rows: CartLineRow[]): CartView {
+export function cartView(em: EntityManager, rows: CartLineRow[]): CartView {
   const view = rows.map((row) => {
-    const product = productFromRow(row);
+    const product = productFromRow(em, row);
     const quantity = Number(row.quantity);
     return { product, quantity, lineTotalCents: product.priceCents * quantity };
   });

@@ -1,5 +1,8 @@
 import { UniqueConstraintViolationException } from "@mikro-orm/core";
+import { requireUser } from "../auth/account";
 import type { Context } from "../context";
+import { lockingTransaction } from "../db/locking-transaction";
+import { assertActingAdmin } from "../entities/user-admin";
 import { Product } from "../entities/product.entity";
 import { parseId } from "../entities/ids";
 import type { PageArgs } from "../entities/pagination";
@@ -20,19 +23,19 @@ const skuTaken = () => new ConflictError("A product with this SKU already exists
 /** Inserts and lets the unique index refuse a duplicate SKU: a check before the insert would race. */
 export async function createProduct(ctx: Context, input: ProductFields): Promise<Product> {
   assertValid(productProblems(input));
-  const product = ctx.em.create(Product, {
-    ...input,
-    sku: normalizeSku(input.sku),
-    name: input.name.trim(),
-  });
+  const actor = requireUser(ctx);
   try {
-    await ctx.em.persistAndFlush(product);
+    return await lockingTransaction(ctx.em, async (em) => {
+      await assertActingAdmin(em, actor);
+      const product = em.create(Product, { ...input, sku: normalizeSku(input.sku), name: input.name.trim() });
+      await em.persist(product).flush();
+      return product;
+    });
   } catch (err) {
     ctx.em.clear();
     if (err instanceof UniqueConstraintViolationException) throw skuTaken();
     throw err;
   }
-  return product;
 }
 
 /** Changes the given fields; a field left out (or null) stays as it is. */
@@ -40,11 +43,15 @@ export async function updateProduct(ctx: Context, id: string, input: ProductChan
   const changes: Partial<ProductFields> = Object.fromEntries(Object.entries(input).filter(([, v]) => v != null));
   assertValid(productProblems(changes));
   const productId = parseId(id);
-  const product = productId === null ? null : await ctx.em.findOne(Product, productId);
-  if (!product) throw new NotFoundError("Product");
-  ctx.em.assign(product, { ...changes, ...(changes.name === undefined ? {} : { name: changes.name.trim() }) });
-  await ctx.em.flush();
-  return product;
+  const actor = requireUser(ctx);
+  return lockingTransaction(ctx.em, async (em) => {
+    await assertActingAdmin(em, actor);
+    const product = productId === null ? null : await em.findOne(Product, productId);
+    if (!product) throw new NotFoundError("Product");
+    em.assign(product, { ...changes, ...(changes.name === undefined ? {} : { name: changes.name.trim() }) });
+    await em.flush();
+    return product;
+  });
 }
 
 /** The product, or null when there is none or the caller may not see it (inactive, not an ADMIN). */

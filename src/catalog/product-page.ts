@@ -44,6 +44,6 @@ export async function productPage(em: EntityManager, filter: ProductFilter, args
   const totalCount = rows.length
     ? Number(rows[0].total_count)
     : Number((await selectRow<{ n: number | string }>(em, `select count(*) as n from products where ${where}`, params))!.n);
-  const edges = rows.slice(0, args.first).map((row) => ({ cursor: encodeCursor(Number(row.id)), node: productFromRow(row) }));
+  const edges = rows.slice(0, args.first).map((row) => ({ cursor: encodeCursor(Number(row.id)), node: productFromRow(em, row) }));
   return { edges, totalCount, pageInfo: { hasNextPage: rows.length > args.first, endCursor: edges.at(-1)?.cursor ?? null } };
 }

@@ -1,4 +1,5 @@
-import type { Product } from "../entities/product.entity";
+import type { EntityManager } from "@mikro-orm/core";
+import { Product } from "../entities/product.entity";
 
 /** A product's columns as plain SQL reads them (`select id, sku, name, description, price_cents, stock, active`). */
 export interface ProductRow {
@@ -11,10 +12,8 @@ export interface ProductRow {
   active: number | boolean;
 }
 
-/** A plain object for the GraphQL type, for answers that are only read, never changed and flushed. */
-export function productFromRow(row: ProductRow): Product {
-  return {
-    id: Number(row.id), sku: row.sku, name: row.name, description: row.description,
-    priceCents: Number(row.price_cents), stock: Number(row.stock), active: Boolean(Number(row.active)),
-  } as Product;
+/** The managed Product for a row that plain SQL read: em.map converts the columns as the ORM's own reads do. */
+export function productFromRow(em: EntityManager, row: ProductRow): Product {
+  const { id, sku, name, description, price_cents, stock, active } = row;
+  return em.map(Product, { id, sku, name, description, price_cents, stock, active: Boolean(Number(active)) });
 }

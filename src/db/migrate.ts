@@ -1,4 +1,6 @@
 import type { MikroORM } from "@mikro-orm/core";
+import type { AbstractSqlConnection } from "@mikro-orm/sql";
+import { CompiledQuery } from "kysely";
 import type { Config } from "../config";
 
 const LOCK = "sessiongraph_migrations";
@@ -8,22 +10,22 @@ const LOCK = "sessiongraph_migrations";
  * so each migration runs once.
  */
 export async function migrate(orm: MikroORM, config: Config): Promise<void> {
-  const migrator = orm.getMigrator();
+  const migrator = orm.migrator;
   if (config.database.kind !== "mysql") {
     await migrator.up();
     return;
   }
-  const connection = orm.em.getConnection();
-  const knex = (connection as unknown as { getKnex(): import("knex").Knex }).getKnex();
-  // GET_LOCK is per connection: hold one connection for the lock while the migrator uses the pool.
-  const lockConnection = await knex.client.acquireConnection();
-  const query = (sql: string) =>
-    new Promise<void>((resolve, reject) => lockConnection.query(sql, (err: unknown) => (err ? reject(err) : resolve())));
-  try {
-    await query(`SELECT GET_LOCK('${LOCK}', 60)`);
-    await migrator.up();
-  } finally {
-    await query(`SELECT RELEASE_LOCK('${LOCK}')`).catch(() => undefined);
-    await knex.client.releaseConnection(lockConnection);
-  }
+  // GET_LOCK belongs to a connection: Kysely's connection() holds one for the lock while the migrator
+  // uses the rest of the pool. Not a data statement, so it does not go through runSql.
+  const connection = orm.em.getConnection() as AbstractSqlConnection;
+  await connection.initClient(); // MikroORM.init connects lazily; the MySQL client is built asynchronously
+  const db = connection.getClient();
+  await db.connection().execute(async (locked) => {
+    await locked.executeQuery(CompiledQuery.raw("SELECT GET_LOCK(?, 60)", [LOCK]));
+    try {
+      await migrator.up();
+    } finally {
+      await locked.executeQuery(CompiledQuery.raw("SELECT RELEASE_LOCK(?)", [LOCK])).catch(() => undefined);
+    }
+  });
 }

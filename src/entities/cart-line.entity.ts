@@ -1,5 +1,6 @@
-import { Check, Entity, ManyToOne, OptionalProps, PrimaryKey, Property, Unique } from "@mikro-orm/core";
-import type { Cart } from "./cart.entity";
+import { OptionalProps } from "@mikro-orm/core";
+import { Check, Entity, ManyToOne, PrimaryKey, Property, Unique } from "@mikro-orm/decorators/legacy";
+import { Cart } from "./cart.entity";
 import { Product } from "./product.entity";
 
 /** One product in a cart. Unique per (cart, product), so concurrent adds meet in one row. */
@@ -13,7 +14,7 @@ export class CartLine {
   @PrimaryKey({ type: "integer", autoincrement: true })
   id!: number;
 
-  @ManyToOne("Cart", { deleteRule: "cascade" })
+  @ManyToOne(() => Cart, { deleteRule: "cascade" })
   cart!: Cart;
 
   @ManyToOne(() => Product, { deleteRule: "cascade" })

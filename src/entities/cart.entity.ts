@@ -1,4 +1,5 @@
-import { Collection, Entity, Index, OneToMany, OneToOne, OptionalProps, PrimaryKey, Property, Unique } from "@mikro-orm/core";
+import { Collection, OptionalProps } from "@mikro-orm/core";
+import { Entity, Index, OneToMany, OneToOne, PrimaryKey, Property, Unique } from "@mikro-orm/decorators/legacy";
 import { CartLine } from "./cart-line.entity";
 import { User } from "./user.entity";
 

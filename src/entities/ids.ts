@@ -3,6 +3,10 @@
  * answers as for a missing row, and never sends it to the database).
  */
 export function parseId(id: string): number | null {
-  if (!/^[1-9]\d{0,14}$/.test(id)) return null;
-  return Number(id);
+  if (!/^[1-9]\d{0,9}$/.test(id)) return null;
+  const n = Number(id);
+  return n <= MAX_ROW_ID ? n : null;
 }
+
+/** Every id column is INT UNSIGNED: a larger number names no row (and MySQL would refuse it as out of range). */
+export const MAX_ROW_ID = 4_294_967_295;

@@ -1,4 +1,5 @@
-import { Entity, Enum, Index, OptionalProps, PrimaryKey, Property } from "@mikro-orm/core";
+import { OptionalProps } from "@mikro-orm/core";
+import { Entity, Enum, Index, PrimaryKey, Property } from "@mikro-orm/decorators/legacy";
 
 /** PENDING until the relay took it (SENT) or MAIL_GIVE_UP_AFTER_S passed (FAILED). See docs/email.md. */
 export enum MailStatus {

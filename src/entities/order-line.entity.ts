@@ -1,6 +1,6 @@
-import { Entity, ManyToOne, PrimaryKey, Property } from "@mikro-orm/core";
+import { Entity, ManyToOne, PrimaryKey, Property } from "@mikro-orm/decorators/legacy";
 import { Field, Int, ObjectType } from "type-graphql";
-import type { Order } from "./order.entity";
+import { Order } from "./order.entity";
 import { Product } from "./product.entity";
 
 /** What was bought, copied at checkout, so later price or name changes do not rewrite history. */
@@ -10,7 +10,7 @@ export class OrderLine {
   @PrimaryKey({ type: "integer", autoincrement: true })
   id!: number;
 
-  @ManyToOne("Order", { deleteRule: "cascade" })
+  @ManyToOne(() => Order, { deleteRule: "cascade" })
   order!: Order;
 
   @Field(() => Product, { nullable: true, description: "Null when the product no longer exists." })

@@ -1,4 +1,4 @@
-import { RawQueryFragment, type EntityManager, type EntityName, type FilterQuery } from "@mikro-orm/core";
+import { type EntityManager, type EntityName, type FilterQuery } from "@mikro-orm/core";
 import { BadUserInputError } from "../errors";
 import type { Connection } from "../resolvers/connection.type";
 
@@ -50,15 +50,12 @@ export async function paginate<T extends { id: number }>(
   validatePageArgs(args);
   const afterId = args.after ? decodeCursor(args.after) : undefined;
   const keyset = afterId === undefined ? {} : { id: direction === "asc" ? { $gt: afterId } : { $lt: afterId } };
-  // `where` serves two queries. A raw() fragment used as a key (a search condition) is forgotten after
-  // its first use unless both queries run inside RawQueryFragment.run, as em.findAndCount does.
+  // `where` serves two queries; a raw() key (a search condition) is a symbol that both can read.
   const filter = { $and: [where, keyset] } as FilterQuery<T>;
-  const [rows, totalCount] = await RawQueryFragment.run(() =>
-    Promise.all([
-      em.find(entity, filter, { orderBy: { id: direction } as never, limit: args.first + 1 }),
-      em.count(entity, where),
-    ]),
-  );
+  const [rows, totalCount] = await Promise.all([
+    em.find(entity, filter, { orderBy: { id: direction } as never, limit: args.first + 1 }),
+    em.count(entity, where),
+  ]);
   const page = rows.slice(0, args.first);
   const edges = page.map((node) => ({ cursor: encodeCursor(node.id), node }));
   return {

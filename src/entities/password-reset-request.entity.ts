@@ -1,4 +1,5 @@
-import { Entity, OptionalProps, PrimaryKey, Property } from "@mikro-orm/core";
+import { OptionalProps } from "@mikro-orm/core";
+import { Entity, PrimaryKey, Property } from "@mikro-orm/decorators/legacy";
 
 /**
  * A "forgot password" request as it arrived, known address or not. The request only writes this row, so

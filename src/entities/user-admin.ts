@@ -1,10 +1,12 @@
 import { requireUser } from "../auth/account";
 import { assertValidNewAccount, emailProblem, fieldErrors, nameProblem } from "../auth/validation";
 import type { Context } from "../context";
+import type { EntityManager } from "@mikro-orm/core";
 import { lockingTransaction } from "../db/locking-transaction";
 import { assertValid, BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from "../errors";
 import type { Connection } from "../resolvers/connection.type";
 import { onAccountCreated, onEmailChanged } from "../recovery/account-mail";
+import { parseId } from "./ids";
 import { paginate } from "./pagination";
 import { Role } from "./role";
 import { substringMatch } from "./search";
@@ -19,8 +21,7 @@ const MAX_SEARCH_LENGTH = 254;
  * where MySQL would compare "12abc" equal to 12.
  */
 export function parseUserId(id: string): number | null {
-  const n = /^[1-9]\d{0,15}$/.test(id) ? Number(id) : NaN;
-  return Number.isSafeInteger(n) ? n : null;
+  return parseId(id);
 }
 
 /** Self or ADMIN. Anyone else is refused before learning whether the id exists. */
@@ -28,6 +29,15 @@ function authorizeOn(actor: User, id: number | null): void {
   if (id !== actor.id && actor.role !== Role.ADMIN) {
     throw new ForbiddenError("You may only see or change your own account.");
   }
+}
+
+/**
+ * Inside a privileged write's transaction: the acting user must be an ADMIN as stored now, not as loaded
+ * when the request began (a demotion during a long request takes effect at once). Their row stays locked
+ * until the write commits, so a concurrent demotion (which locks the ADMIN rows) waits for it or wins first.
+ */
+export async function assertActingAdmin(em: EntityManager, actor: User): Promise<void> {
+  if ((await em.getRepository(User).lockRole(actor.id)) !== Role.ADMIN) throw new ForbiddenError();
 }
 
 const lastAdmin = () =>
@@ -62,9 +72,13 @@ export async function createUser(
   assertValidNewAccount(input);
   const passwordHash = await ctx.services.hasher.hash(input.password);
   const role = input.role ?? Role.USER;
-  return ctx.em
-    .getRepository(User)
-    .add({ email: input.email, name: input.name.trim(), passwordHash, role }, (user) => onAccountCreated(ctx.em, user, ctx.services.config.mail));
+  const actor = requireUser(ctx);
+  return lockingTransaction(ctx.em, async (em) => {
+    await assertActingAdmin(em, actor);
+    return em
+      .getRepository(User)
+      .add({ email: input.email, name: input.name.trim(), passwordHash, role }, (user) => onAccountCreated(em, user, ctx.services.config.mail));
+  });
 }
 
 export interface UserChanges {
@@ -100,6 +114,8 @@ export async function updateUser(ctx: Context, rawId: string, changes: UserChang
       if (!user) throw new NotFoundError("User");
       if (mayRemoveAdmin && admins.includes(id) && admins.length === 1) throw lastAdmin();
       const roleChanged = changes.role != null && changes.role !== user.role;
+      // Someone else's account, or a role change: an ADMIN's write (see assertActingAdmin).
+      if (id !== actor.id || roleChanged) await assertActingAdmin(em, actor);
       if (changes.role != null) user.role = changes.role;
       const oldEmail = user.email;
       if (changes.email != null) user.email = normalizeEmail(changes.email);
@@ -123,6 +139,8 @@ export async function deleteUser(ctx: Context, rawId: string): Promise<boolean> 
 
   await afterWriteTo(ctx, id, () => lockingTransaction(ctx.em, async (em) => {
     const admins = await em.getRepository(User).lockAdminIds();
+    // Deleting someone else is an ADMIN's write; the ADMIN rows are locked already (see assertActingAdmin).
+    if (id !== actor.id && !admins.includes(actor.id)) throw new ForbiddenError();
     if (admins.includes(id) && admins.length === 1) throw lastAdmin();
     // A native delete: the database's foreign keys take care of what hangs off the user (their cart
     // goes, their orders stay with the user detached), so no collection is loaded here.

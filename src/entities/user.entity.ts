@@ -1,4 +1,5 @@
-import { Entity, EntityRepositoryType, OptionalProps, Enum, Index, PrimaryKey, Property, Unique } from "@mikro-orm/core";
+import { EntityRepositoryType, OptionalProps } from "@mikro-orm/core";
+import { Entity, Enum, Index, PrimaryKey, Property, Unique } from "@mikro-orm/decorators/legacy";
 import { Field, ID, ObjectType } from "type-graphql";
 import { Role } from "./role";
 import { UserRepository } from "./user.repository";

@@ -1,5 +1,5 @@
-import { LockMode, UniqueConstraintViolationException } from "@mikro-orm/core";
-import { EntityRepository, type EntityManager } from "@mikro-orm/knex";
+import { LockMode, UniqueConstraintViolationException, type EntityName } from "@mikro-orm/core";
+import { EntityRepository, type EntityManager } from "@mikro-orm/sql";
 import type { UserCache, UserRow } from "../auth/user-cache";
 import { selectRow } from "../db/plain-sql";
 import { ConflictError } from "../errors";
@@ -34,7 +34,7 @@ export class UserRepository extends EntityRepository<User> {
    */
   async findForRequest(id: number, cache: UserCache): Promise<User | null> {
     const row = await cache.read(id, (): Promise<UserRow | undefined> =>
-      selectRow<UserRow>(this.em, userQuery(this.em, "request"), [id]),
+      selectRow<UserRow>(this.em, userQuery(this.em, this.entityName, "request"), [id]),
     );
     return row ? this.em.map(this.entityName, row) : null;
   }
@@ -45,7 +45,7 @@ export class UserRepository extends EntityRepository<User> {
    * `findOne` with a populate cost several times the query.
    */
   async findForLogin(email: string): Promise<User | null> {
-    const row = await selectRow<UserRow>(this.em, userQuery(this.em, "login"), [normalizeEmail(email)]);
+    const row = await selectRow<UserRow>(this.em, userQuery(this.em, this.entityName, "login"), [normalizeEmail(email)]);
     return row ? this.em.map(this.entityName, row) : null;
   }
 
@@ -58,7 +58,7 @@ export class UserRepository extends EntityRepository<User> {
     alongside?.(user);
     try {
       return await conflictOnDuplicateEmail(async () => {
-        await this.em.persistAndFlush(user);
+        await this.em.persist(user).flush();
         return user;
       });
     } catch (err) {
@@ -81,6 +81,16 @@ export class UserRepository extends EntityRepository<User> {
       .execute("all", false);
     return rows.map((row) => Number(row.id));
   }
+
+  /** The user's role as stored now, their row locked until the transaction ends (null: no such user). */
+  async lockRole(id: number): Promise<Role | null> {
+    const rows: Array<{ role: Role }> = await this.createQueryBuilder()
+      .select("role")
+      .where({ id })
+      .setLockMode(LockMode.PESSIMISTIC_WRITE)
+      .execute("all", false);
+    return rows[0]?.role ?? null;
+  }
 }
 
 const cachedQueries: Partial<Record<"request" | "login", string>> = {};
@@ -89,10 +99,10 @@ const cachedQueries: Partial<Record<"request" | "login", string>> = {};
  * ("login": the password hash). Built once from the metadata, so a column added to User is read without
  * touching this.
  */
-function userQuery(em: EntityManager, kind: "request" | "login"): string {
+function userQuery(em: EntityManager, entity: EntityName<User>, kind: "request" | "login"): string {
   const cached = cachedQueries[kind];
   if (cached) return cached;
-  const meta = em.getMetadata().get<User>("User");
+  const meta = em.getMetadata().get<User>(entity);
   const quote = (name: string) => em.getPlatform().quoteIdentifier(name);
   const columns = meta.props.filter((p) => p.persist !== false && (kind === "login" || !p.lazy) && p.fieldNames?.length).flatMap((p) => p.fieldNames);
   const key = kind === "login" ? meta.properties.email.fieldNames[0] : meta.getPrimaryProps()[0].fieldNames[0];

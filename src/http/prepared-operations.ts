@@ -1,11 +1,22 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import { GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
+import {
+  GraphQLError,
+  getOperationAST,
+  getVariableValues,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
 import Negotiator from "negotiator";
 import type { Context } from "../context";
+import { checkCost, costDependsOnVariables } from "../limits/query-cost";
 import { logGraphQLErrors, recordGraphQLOutcome } from "./request-log";
 import { sendJson } from "./send-json";
+import { documentForRootKey, fragmentsOf, includedRootKeys, rootResponseKeys } from "./serial-mutation";
 import { isServiceUnavailable } from "./status-plugin";
 
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
@@ -19,6 +30,8 @@ export interface PreparedOperationsOptions {
   stringifyResult(result: unknown): string;
   /** How many distinct documents are remembered (oldest forgotten first). */
   maxDocuments: number;
+  /** GRAPHQL_MAX_COST, checked as Apollo's cost plugin checks it (src/limits/query-cost.ts). */
+  maxCost: number;
 }
 
 interface Prepared {
@@ -31,8 +44,18 @@ interface ResolvedOperation {
   /** The operation's own name, for the log line (undefined: anonymous). */
   name: string | undefined;
   /** Made on first use. */
-  compiled?: CompiledQuery;
+  compiled?: Compiled;
+  /** The cost refusal when the cost takes no variable (null: within the limit); undefined: checked per request. */
+  costRefusal?: GraphQLError | null;
 }
+
+/**
+ * A query, or a mutation of one root field: one compiled function. A mutation of several root fields: one
+ * per response key, run in turn by runSerially (graphql-jit would start every one of them).
+ */
+type Compiled =
+  | { kind: "whole"; query: CompiledQuery }
+  | { kind: "serial"; operation: OperationDefinitionNode; document: DocumentNode; steps: Map<string, CompiledQuery> };
 
 interface Operation {
   document: DocumentNode;
@@ -123,19 +146,64 @@ export class PreparedOperations {
    * The operation compiled by graphql-jit into a function, once: graphql-js interprets the document anew on
    * every request, which for a page of twenty products was a quarter of the request's CPU.
    */
-  private compiled({ document, requested, resolved }: Operation): CompiledQuery {
+  private compiled({ document, requested, resolved }: Operation): Compiled {
     if (!resolved.compiled) {
-      const result = compileQuery(this.options.schema, document, requested ?? undefined);
-      // Apollo validated the document against this schema, so it compiles; should it not, that is a bug.
-      if (!isCompiledQuery(result)) throw new Error(`graphql-jit could not compile a validated document: ${result.errors?.[0]?.message}`);
-      resolved.compiled = result;
+      const operation = getOperationAST(document, requested ?? undefined);
+      const fragments = fragmentsOf(document);
+      const keys = operation?.operation === "mutation" ? rootResponseKeys(operation, fragments) : [];
+      resolved.costRefusal = operation && !costDependsOnVariables(operation, fragments) ? (checkCost(this.options.schema, document, operation, {}, this.options.maxCost) ?? null) : undefined;
+      resolved.compiled =
+        operation && keys.length > 1
+          ? { kind: "serial", operation, document, steps: new Map(keys.map((key) => [key, this.compile(documentForRootKey(document, operation, fragments, key))])) }
+          : { kind: "whole", query: this.compile(document, requested ?? undefined) };
     }
     return resolved.compiled;
+  }
+
+  private compile(document: DocumentNode, operationName?: string): CompiledQuery {
+    const result = compileQuery(this.options.schema, document, operationName);
+    // Apollo validated the document against this schema, so it compiles; should it not, that is a bug.
+    if (!isCompiledQuery(result)) throw new Error(`graphql-jit could not compile a validated document: ${result.errors?.[0]?.message}`);
+    return result;
+  }
+
+  /** The same cost rule as Apollo's plugin, with this request's variables when the cost depends on them. */
+  private costRefusal({ document, requested, resolved }: Operation, variables: Record<string, unknown>): GraphQLError | undefined {
+    if (resolved.costRefusal !== undefined) return resolved.costRefusal ?? undefined;
+    const operation = getOperationAST(document, requested ?? undefined);
+    return operation ? checkCost(this.options.schema, document, operation, variables, this.options.maxCost) : undefined;
+  }
+
+  /**
+   * graphql-js's executeFieldsSerially: each root field in turn; an error that nulls a field's result (a
+   * non-null field) nulls the whole data and nothing after it runs. Undefined: the variables do not coerce.
+   */
+  private async runSerially(compiled: Extract<Compiled, { kind: "serial" }>, contextValue: Context, variables: Record<string, unknown>): Promise<ExecutionResult | undefined> {
+    const coerced = getVariableValues(this.options.schema, compiled.operation.variableDefinitions ?? [], variables);
+    if (coerced.errors) return undefined;
+    const errors: GraphQLError[] = [];
+    const data: Record<string, unknown> = {};
+    for (const key of includedRootKeys(compiled.operation, fragmentsOf(compiled.document), coerced.coerced)) {
+      const result = await compiled.steps.get(key)!.query(undefined, contextValue, variables);
+      // The variables coerced above: graphql-jit coerces them alike, and an earlier field may have run already.
+      if (result.data === undefined) throw new Error("graphql-jit refused variables that graphql-js coerced");
+      if (result.errors) errors.push(...result.errors);
+      if (result.data === null) return { data: null, errors };
+      data[key] = (result.data as Record<string, unknown>)[key];
+    }
+    return errors.length ? { data, errors } : { data };
   }
 
   private async serve(req: Request, res: Response, next: NextFunction, operation: Operation, contentType: string): Promise<void> {
     const body = req.body as { operationName?: string | null; variables?: Record<string, unknown> | null };
     const compiled = this.compiled(operation);
+    const variables = body.variables ?? {};
+    const refusal = this.costRefusal(operation, variables);
+    if (refusal) {
+      const { formatted, status } = this.formatErrors([refusal]);
+      recordGraphQLOutcome(res, operation.resolved.name, formatted, true);
+      return this.send(res, contentType, status ?? 400, { errors: formatted });
+    }
     let contextValue: Context;
     try {
       contextValue = await this.options.context(req, res);
@@ -143,9 +211,9 @@ export class PreparedOperations {
       const { formatted, status } = this.formatErrors([ensureGraphQLError(err, "Context creation failed: ")]);
       return this.send(res, contentType, status ?? 500, { errors: formatted });
     }
-    const result: ExecutionResult = await compiled.query(undefined, contextValue, body.variables ?? {});
+    const result = compiled.kind === "whole" ? await compiled.query.query(undefined, contextValue, variables) : await this.runSerially(compiled, contextValue, variables);
     // Variables that do not coerce stop execution before any resolver: Apollo answers those with its 400.
-    if (result.data === undefined) return next();
+    if (result?.data === undefined) return next();
     const operationName = operation.resolved.name;
     if (!result.errors?.length) {
       recordGraphQLOutcome(res, operationName, [], true);

@@ -15,20 +15,21 @@ const refuse = (ctx: ValidationContext | null, error: GraphQLError) =>
 const onRejection = { onReject: [refuse], propagateOnRejection: false };
 
 /**
- * Depth, alias, directive and cost limits as validation rules (graphql-armor), and the token limit in
+ * Depth, alias and directive limits as validation rules (graphql-armor), and the token limit in
  * graphql-js's own parser, so an oversized document is refused before it is even fully parsed. The body
  * size is limited by express.json (app.ts). Field suggestions are removed in format-error.ts, which also
  * covers the errors that graphql-armor's suggestion plugin misses.
  */
 export function queryLimits(config: Config): { validationRules: ValidationRule[]; parseOptions: { maxTokens: number } } {
-  const { maxDepth, maxAliases, maxCost, maxTokens } = config.limits;
+  const { maxDepth, maxAliases, maxTokens } = config.limits;
   const { validationRules } = new ApolloArmor({
     blockFieldSuggestion: { enabled: false },
     maxTokens: { enabled: false },
     maxDepth: { n: maxDepth, ...onRejection },
     maxAliases: { n: maxAliases, ...onRejection },
     maxDirectives: { n: 50, ...onRejection },
-    costLimit: { maxCost, ...onRejection },
+    // The cost needs the variables' values, which validation does not see: query-cost.ts checks it.
+    costLimit: { enabled: false },
   }).protect();
   return { validationRules, parseOptions: { maxTokens } };
 }

@@ -1,5 +1,4 @@
 import type { MikroORM } from "@mikro-orm/core";
-import type { Knex } from "knex";
 
 export interface SqlCount<T> {
   result: T;
@@ -8,19 +7,23 @@ export interface SqlCount<T> {
 }
 
 /**
- * Counts the SQL statements the server sends while `work` runs, by listening to knex's `query` event
- * (every MikroORM statement goes through knex, transactions included). Run nothing else against the
- * same server meanwhile: every statement in that time is counted.
+ * Counts the SQL statements the server sends while `work` runs, by listening to the ORM logger's
+ * `logQuery`, which MikroORM's connection calls for every statement it sends, transactions included,
+ * whether or not query logging is on. Run nothing else against the same server meanwhile: every
+ * statement in that time is counted.
  */
 export async function countSql<T>(orm: MikroORM, work: () => Promise<T>): Promise<SqlCount<T>> {
-  const knex = (orm.em.getConnection() as unknown as { getKnex(): Knex }).getKnex();
+  const logger = orm.config.getLogger();
+  const logQuery = logger.logQuery;
   const statements: string[] = [];
-  const listener = (query: { sql: string }) => statements.push(query.sql);
-  knex.on("query", listener);
+  logger.logQuery = (context) => {
+    statements.push(String(context.query));
+    return logQuery.call(logger, context);
+  };
   try {
     const result = await work();
     return { result, statements };
   } finally {
-    knex.off("query", listener);
+    logger.logQuery = logQuery;
   }
 }
