@@ -387,9 +387,9 @@ describe("cart_put_line, the MySQL line write", () => {
     const em = server.services.orm.em;
     const owner = { sessionKey: `put-down-${Date.now()}-${Math.random()}` };
     const migrator = server.services.orm.migrator;
-    // Down to (and including) it: the migrations after it go first.
-    const reverted = await migrator.down({ to: "Migration20261127010000" });
-    assert.equal(reverted.at(-1)?.name, "Migration20261127010000");
+    // It and the migrations after it, newest first.
+    const reverted = await migrator.down({ migrations: ["Migration20261204220000", "Migration20261127010000"] });
+    assert.deepEqual(reverted.map((m) => m.name), ["Migration20261204220000", "Migration20261127010000"]);
     try {
       await assert.rejects(putLine(em, owner, Number(product.id), 1, "add", limits), /cart_put_line answered \{"outcome":"applied"/);
     } finally {
