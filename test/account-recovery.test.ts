@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { outboxStats } from "../src/mail/outbox";
 import { codes, type TestClient } from "./helpers/client";
 import { ADMIN_ENV, STRONG_PASSWORD, loginAsAdmin, login, me, signUp, uniqueEmail } from "./helpers/factories";
 import { startTestServer, startTestServerOn, freshDependencies, type TestServer } from "./helpers/server";
@@ -283,10 +284,14 @@ describe("limits and delivery", () => {
         return rows.length === 1 && rows[0].attempts >= 1 && rows[0].last_error !== null;
       });
       assert.equal(peer.to(user.email).length, 1);
+      const waiting = await outboxStats(server.services.orm.em);
+      assert.ok(waiting.backlog >= 1 && waiting.oldestAgeS > 0, JSON.stringify(waiting));
     } finally {
       await peer.start();
     }
     await peer.waitFor(user.email, { subject: /Reset your/ });
+    await outboxSettled(server);
+    assert.deepEqual(await outboxStats(server.services.orm.em), { backlog: 0, oldestAgeS: 0 });
   });
 
   it("gives a mail up at once when the relay refuses the mailbox for good (5xx)", async () => {
@@ -303,6 +308,14 @@ describe("limits and delivery", () => {
     assert.match(row.last_error, /550/);
   });
 
+  it("gives up at once on a mail it cannot render, dropping its data", async () => {
+    await server.sql("INSERT INTO mail_outbox (template, recipient, data, status, attempts, created_at, next_attempt_at) VALUES ('no-such-template', 'x@example.test', '{}', 'PENDING', 0, NOW(3), NOW(3))");
+    await until("the mail is given up", async () => {
+      const rows = await server.sql("SELECT status, data, last_error FROM mail_outbox WHERE template = 'no-such-template'");
+      return rows[0]?.status === "FAILED" && rows[0].data === null && /unknown mail template/.test(rows[0].last_error);
+    });
+  });
+
   it("two instances on one database deliver N mails as exactly N", async () => {
     const deps = await freshDependencies("recovery_two");
     const [a, b] = await Promise.all([startTestServerOn(deps, mailEnv(peer, { DEPENDENCY_TIMEOUT_MS: "10000" })), startTestServerOn(deps, mailEnv(peer, { DEPENDENCY_TIMEOUT_MS: "10000" }))]);
@@ -317,7 +330,10 @@ describe("limits and delivery", () => {
       );
       await outboxSettled(a);
       await new Promise((resolve) => setTimeout(resolve, 500)); // any duplicate would have arrived by now
-      for (const email of emails) assert.equal(peer.to(email).length, 1, email);
+      for (const email of emails) {
+        const rows = await a.sql("SELECT id, template, status, attempts, last_error FROM mail_outbox WHERE recipient = ?", [email]);
+        assert.equal(peer.to(email).length, 1, `${email}: ${JSON.stringify(rows)}`);
+      }
 
       // A reset through one instance ends the user's sessions on the other.
       const someone = emails[0];
@@ -333,7 +349,7 @@ describe("limits and delivery", () => {
     }
   });
 
-  it("costs the same for known and unknown addresses: medians of 20 within 15 ms", async () => {
+  it("costs the same for known and unknown addresses: medians of 20 within 15 ms", async (t) => {
     const { user } = await signUp(server);
     const client = server.client();
     const known: number[] = [];
@@ -344,12 +360,15 @@ describe("limits and delivery", () => {
       return Number(process.hrtime.bigint() - start) / 1e6;
     };
     for (let i = 0; i < 3; i++) await time(uniqueEmail()); // warm up
+    // Alternating which goes first, so that whatever else the machine does falls on both alike.
     for (let i = 0; i < 20; i++) {
+      if (i % 2) unknown.push(await time(uniqueEmail("ghost")));
       known.push(await time(user.email));
-      unknown.push(await time(uniqueEmail("ghost")));
+      if (!(i % 2)) unknown.push(await time(uniqueEmail("ghost")));
     }
     const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[10];
     const difference = Math.abs(median(known) - median(unknown));
+    t.diagnostic(`median known ${median(known).toFixed(2)} ms, unknown ${median(unknown).toFixed(2)} ms`);
     assert.ok(difference < 15, `medians ${median(known).toFixed(1)} and ${median(unknown).toFixed(1)} ms`);
   });
 });

@@ -2,14 +2,14 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { TestClient } from "./helpers/client";
 import { registerUser } from "./helpers/factories";
-import { startTestServer, type TestServer } from "./helpers/server";
+import { QUIET_MAIL_SENDER, startTestServer, type TestServer } from "./helpers/server";
 import { countSql } from "./helpers/sql-counter";
 import { ADMIN_ENV, CART, CHECKOUT, ORDER_FIELDS, addToCart, createProduct, loginAdmin } from "./helpers/shop";
 
 let server: TestServer;
 let admin: TestClient;
 before(async () => {
-  server = await startTestServer("sql_count", ADMIN_ENV);
+  server = await startTestServer("sql_count", { ...ADMIN_ENV, ...QUIET_MAIL_SENDER });
   admin = await loginAdmin(server.client());
 });
 after(() => server?.close());

@@ -4,7 +4,7 @@ import { codes, type TestClient } from "./helpers/client";
 import { ADMIN_ENV, TEST_ADMIN, USER_FIELDS, login, me, registerUser } from "./helpers/factories";
 import { startInstance, type Instance } from "./helpers/instances";
 import {
-  REDIS_URL, TEST_SECRET, flushUserCaches, freshDependencies, startEmbeddedServer, startTestServerOn, type TestServer,
+  QUIET_MAIL_SENDER, REDIS_URL, TEST_SECRET, flushUserCaches, freshDependencies, startEmbeddedServer, startTestServerOn, type TestServer,
 } from "./helpers/server";
 import { countSql } from "./helpers/sql-counter";
 import { DELETE_USER, UPDATE_USER, USERS } from "./helpers/user-operations";
@@ -26,7 +26,7 @@ describe("the user cache on two instances (MySQL and Redis)", () => {
 
   before(async () => {
     const dependencies = await freshDependencies("user_cache");
-    b = await startTestServerOn(dependencies, ADMIN_ENV);
+    b = await startTestServerOn(dependencies, { ...ADMIN_ENV, ...QUIET_MAIL_SENDER });
     a = await startInstance({
       DATABASE_URL: dependencies.databaseUrl, REDIS_URL, REDIS_KEY_PREFIX: dependencies.redisPrefix, SESSION_SECRET: TEST_SECRET,
       LOGIN_MAX_ATTEMPTS_PER_IP: "100000",
@@ -138,7 +138,7 @@ describe("the user cache on two instances (MySQL and Redis)", () => {
 describe("the user cache turned off (USER_CACHE_TTL_S=0)", () => {
   let server: TestServer;
   before(async () => {
-    server = await startTestServerOn(await freshDependencies("user_cache_off"), { USER_CACHE_TTL_S: "0" });
+    server = await startTestServerOn(await freshDependencies("user_cache_off"), { USER_CACHE_TTL_S: "0", ...QUIET_MAIL_SENDER });
   });
   after(() => server?.close());
 
@@ -153,7 +153,7 @@ describe("the user cache turned off (USER_CACHE_TTL_S=0)", () => {
 describe("the user cache on the embedded defaults (SQLite and the in-process session store)", () => {
   let server: TestServer;
   before(async () => {
-    server = await startEmbeddedServer(ADMIN_ENV);
+    server = await startEmbeddedServer({ ...ADMIN_ENV, ...QUIET_MAIL_SENDER });
   });
   after(() => server?.close());
 

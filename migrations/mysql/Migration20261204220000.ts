@@ -17,4 +17,11 @@ export class Migration20261204220000 extends Migration {
     this.addSql(`create table \`password_reset_requests\` (\`id\` int unsigned not null auto_increment primary key, \`email\` varchar(254) not null, \`created_at\` datetime(3) not null) default character set utf8mb4 engine = InnoDB;`);
   }
 
+  override async down(): Promise<void> {
+    this.addSql(`drop table if exists \`password_reset_requests\`;`);
+    this.addSql(`drop table if exists \`mail_outbox\`;`);
+    this.addSql(`drop table if exists \`account_tokens\`;`);
+    this.addSql(`alter table \`users\` drop column \`email_verified\`;`);
+  }
+
 }

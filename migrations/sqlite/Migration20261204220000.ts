@@ -16,4 +16,11 @@ export class Migration20261204220000 extends Migration {
     this.addSql(`create table \`password_reset_requests\` (\`id\` integer not null primary key autoincrement, \`email\` text not null, \`created_at\` datetime not null);`);
   }
 
+  override async down(): Promise<void> {
+    this.addSql(`drop table if exists \`password_reset_requests\`;`);
+    this.addSql(`drop table if exists \`mail_outbox\`;`);
+    this.addSql(`drop table if exists \`account_tokens\`;`);
+    this.addSql(`alter table \`users\` drop column \`email_verified\`;`);
+  }
+
 }

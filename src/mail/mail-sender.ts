@@ -1,6 +1,7 @@
 import type { EntityManager } from "@mikro-orm/core";
 import type { Logger } from "pino";
 import type { MailConfig } from "../config";
+import { lockingTransaction } from "../db/locking-transaction";
 import { skipLocked } from "../db/skip-locked";
 import { MailOutbox, MailStatus } from "../entities/mail-outbox.entity";
 import { render } from "./templates";
@@ -33,7 +34,7 @@ export class MailSender {
   ) {}
 
   start(): this {
-    this.schedule(0);
+    this.schedule(this.config.pollIntervalMs);
     return this;
   }
 
@@ -64,7 +65,9 @@ export class MailSender {
   }
 
   private async claim(): Promise<MailOutbox[]> {
-    return this.em.fork().transactional(async (tem) => {
+    // READ COMMITTED (lockingTransaction): at REPEATABLE READ the locking read would also lock the gaps and
+    // the next row, holding up the requests that insert mail and the settling of rows another round claimed.
+    return lockingTransaction(this.em.fork(), async (tem) => {
       const now = new Date();
       const rows = await tem.find(
         MailOutbox,
@@ -84,9 +87,20 @@ export class MailSender {
     try {
       const rendered = render(mail.template, JSON.parse(mail.data ?? "null"), this.config);
       await this.transport.send({ ...rendered, id: mail.id, to: mail.recipient });
-      await this.settle(mail, MailStatus.SENT, null);
     } catch (err) {
       await this.failed(mail, err);
+      return;
+    }
+    // Sent: a failure to record that must not count as a failed delivery, or the mail would go out again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.settle(mail, MailStatus.SENT, null);
+      } catch (err) {
+        if (attempt >= 3) {
+          this.log.error({ err, mailId: mail.id }, "mail: sent, but could not record it; it may be sent again when its claim runs out");
+          return;
+        }
+      }
     }
   }
 

@@ -3,6 +3,7 @@ import type { MailConfig } from "../config";
 import { TokenKind } from "../entities/account-token.entity";
 import { PasswordResetRequest } from "../entities/password-reset-request.entity";
 import { User } from "../entities/user.entity";
+import { lockingTransaction } from "../db/locking-transaction";
 import { skipLocked } from "../db/skip-locked";
 import { enqueueMail } from "../mail/outbox";
 import { countIssuedSince, issueToken } from "./tokens";
@@ -16,7 +17,9 @@ const HOUR_MS = 3_600_000;
  * requests are gone exactly when their tokens and mails exist. Returns how many requests it took.
  */
 export async function handleResetRequests(em: EntityManager, config: MailConfig): Promise<number> {
-  return em.fork().transactional(async (tem) => {
+  // READ COMMITTED (lockingTransaction): at REPEATABLE READ the locking read would also lock the gap after the
+  // last request, and every requestPasswordReset would wait for this transaction to insert its row.
+  return lockingTransaction(em.fork(), async (tem) => {
     const requests = await tem.find(PasswordResetRequest, {}, { orderBy: { id: "asc" }, limit: BATCH, ...skipLocked(tem) });
     if (!requests.length) return 0;
     const since = new Date(Date.now() - HOUR_MS);

@@ -16,6 +16,8 @@ export function mailEnv(peer: SmtpPeer, extra: Record<string, string> = {}): Rec
     MAIL_POLL_INTERVAL_MS: "100",
     MAIL_RETRY_MIN_S: "1",
     MAIL_RETRY_MAX_S: "1",
+    // A loaded test machine must not turn slowness into SERVICE_UNAVAILABLE: these tests assert outcomes.
+    DEPENDENCY_TIMEOUT_MS: "10000",
     ...extra,
   };
 }

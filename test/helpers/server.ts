@@ -26,6 +26,11 @@ export const PRODUCTION_MAIL_ENV = {
   PASSWORD_RESET_URL: "https://shop.example.test/reset-password?token={token}",
   EMAIL_VERIFICATION_URL: "https://shop.example.test/verify-email?token={token}",
 };
+/**
+ * For tests that count every SQL statement a server sends: its mail sender (which polls the outbox every
+ * MAIL_POLL_INTERVAL_MS) does not run while they do.
+ */
+export const QUIET_MAIL_SENDER = { MAIL_POLL_INTERVAL_MS: "3600000" };
 // Every test client comes from 127.0.0.1, so the per-IP login limit is lifted unless a test sets it; and
 // no metrics port unless a test asks for one (the default, 9464, would be shared by every server).
 const TEST_LIMITS = { LOGIN_MAX_ATTEMPTS_PER_IP: "100000", METRICS_PORT: "0" };
