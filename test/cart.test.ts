@@ -4,6 +4,7 @@ import { sweepAbandonedCarts } from "../src/cart/cart-sweeper";
 import { startServer, type RunningServer } from "../src/server";
 import { refusalOfProcedure } from "../src/cart/cart";
 import { createCart, inLockedCart, putLine, upsertLine } from "../src/cart/cart-store";
+import { callProcedure } from "../src/db/plain-sql";
 import { cartView, loadCart } from "../src/cart/cart-view";
 import { CartLine } from "../src/entities/cart-line.entity";
 import { TestClient, codes } from "./helpers/client";
@@ -350,14 +351,12 @@ describe("concurrent writes, through two instances sharing MySQL and Redis", () 
 });
 
 describe("cart_put_line, the MySQL line write", () => {
-  const limits = { maxLineQuantity: 99, maxCartLines: 2 };
-
-  it("creates the cart when there is none, writes within the limits it is given, and answers what it saw when it refuses", async () => {
+  it("creates the cart when there is none, writes within the limits, and answers what it saw when it refuses", async () => {
     const [a, b, c] = await Promise.all([createProduct(admin, { stock: 7 }), createProduct(admin), createProduct(admin)]);
     const em = server.services.orm.em;
     const owner = { sessionKey: `put-${Date.now()}-${Math.random()}` };
     const applied = async (productId: string, quantity: number, mode: "add" | "set") => {
-      const outcome = await putLine(em, owner, Number(productId), quantity, mode, limits);
+      const outcome = await putLine(em, owner, Number(productId), quantity, mode);
       assert.ok(outcome.applied, JSON.stringify(outcome));
       // The lines it answers are the cart as loadCart reads it after the write, column for column.
       assert.deepEqual(cartView(em.fork(), outcome.lines), await loadCart(em.fork(), owner));
@@ -365,16 +364,16 @@ describe("cart_put_line, the MySQL line write", () => {
     };
     assert.deepEqual(await applied(a.id, 3, "add"), [[a.id, 3]]);
     assert.deepEqual(await applied(a.id, 2, "add"), [[a.id, 5]]);
-    assert.deepEqual(await putLine(em, owner, Number(a.id), 3, "add", limits), {
+    assert.deepEqual(await putLine(em, owner, Number(a.id), 3, "add"), {
       applied: false,
-      state: { stock: 7, active: true, lineCount: 1, inCart: 5 },
+      state: { stock: 7, active: true, lineCount: 1, inCart: 5, priceCents: 1000, otherTotalCents: 0 },
     });
     assert.deepEqual(await applied(b.id, 9, "set"), [[a.id, 5], [b.id, 9]]);
-    assert.deepEqual(await putLine(em, owner, Number(c.id), 1, "add", limits), {
+    assert.deepEqual(await putLine(em, owner, Number(c.id), 101, "add"), {
       applied: false,
-      state: { stock: 100, active: true, lineCount: 2, inCart: 0 },
+      state: { stock: 100, active: true, lineCount: 2, inCart: 0, priceCents: 1000, otherTotalCents: 14000 },
     });
-    assert.deepEqual(await putLine(em, owner, 999999999, 1, "add", limits), { applied: false, state: null });
+    assert.deepEqual(await putLine(em, owner, 999999999, 1, "add"), { applied: false, state: null });
     const rows = await server.sql(
       "SELECT product_id, quantity FROM cart_lines JOIN carts ON carts.id = cart_id WHERE session_key = ? ORDER BY cart_lines.id",
       [owner.sessionKey],
@@ -382,21 +381,24 @@ describe("cart_put_line, the MySQL line write", () => {
     assert.deepEqual(rows.map((r: any) => [String(r.product_id), r.quantity]), [[a.id, 5], [b.id, 9]]);
   });
 
-  it("is replaced by its last migration and restored by its down; the previous one's answer without the lines is an error", async () => {
+  it("is replaced by its last migration and restored by its down: the previous text, limits passed in", async () => {
     const product = await createProduct(admin);
     const em = server.services.orm.em;
     const owner = { sessionKey: `put-down-${Date.now()}-${Math.random()}` };
     const migrator = server.services.orm.migrator;
     // Named, so that later migrations (of other tables) stay as they are.
-    const migrations = ["Migration20261127010000"];
+    const migrations = ["Migration20261204233000"];
     const [last] = await migrator.down({ migrations });
-    assert.equal(last.name, "Migration20261127010000");
+    assert.equal(last.name, "Migration20261204233000");
     try {
-      await assert.rejects(putLine(em, owner, Number(product.id), 1, "add", limits), /cart_put_line answered \{"outcome":"applied"/);
+      await assert.rejects(putLine(em, owner, Number(product.id), 1, "add"), /arguments/i);
+      await createCart(em, owner);
+      const [[row]] = (await callProcedure(em, "cart_put_line", [null, owner.sessionKey, Number(product.id), 1, true, 99, 50, new Date()])) as any;
+      assert.equal(row.outcome, "applied");
     } finally {
       await migrator.up({ migrations });
     }
-    const outcome = await putLine(em, owner, Number(product.id), 1, "add", limits);
+    const outcome = await putLine(em, owner, Number(product.id), 1, "add");
     assert.ok(outcome.applied && outcome.lines.length === 1 && Number(outcome.lines[0].quantity) === 2, JSON.stringify(outcome));
   });
 
@@ -404,10 +406,10 @@ describe("cart_put_line, the MySQL line write", () => {
     const product = await createProduct(admin);
     const em = server.services.orm.em;
     const owner = { sessionKey: `put-touch-${Date.now()}-${Math.random()}` };
-    await putLine(em, owner, Number(product.id), 1, "add", limits);
+    await putLine(em, owner, Number(product.id), 1, "add");
     const age = async (secondsAgo: number) => {
       await server.sql("UPDATE carts SET updated_at = UTC_TIMESTAMP(3) - INTERVAL ? SECOND WHERE session_key = ?", [secondsAgo, owner.sessionKey]);
-      assert.ok((await putLine(em, owner, Number(product.id), 1, "add", limits)).applied);
+      assert.ok((await putLine(em, owner, Number(product.id), 1, "add")).applied);
       const [{ seconds }] = await server.sql("SELECT TIMESTAMPDIFF(SECOND, updated_at, UTC_TIMESTAMP(3)) AS seconds FROM carts WHERE session_key = ?", [owner.sessionKey]);
       return Number(seconds);
     };
@@ -416,7 +418,7 @@ describe("cart_put_line, the MySQL line write", () => {
   });
 
   it("a refusal the API's own rules would allow is an internal error, not a made-up user error", () => {
-    const allowed = { stock: 10, active: true, lineCount: 1, inCart: 1 };
+    const allowed = { stock: 10, active: true, lineCount: 1, inCart: 1, priceCents: 100, otherTotalCents: 0 };
     assert.match(refusalOfProcedure(allowed, 7, 1, "add").message, /refused a line the rules allow/);
     assert.equal((refusalOfProcedure(allowed, 7, 20, "set") as any).extensions?.code, "OUT_OF_STOCK");
   });

@@ -84,3 +84,19 @@ it("refuses a line above 99, above the stock, a 51st product and an inactive one
   assert.equal(typeof fiftyFirst.errors![0].extensions!.fields.cart, "string");
   assert.equal((await readCart(client)).lines.length, 50);
 });
+
+it("keeps cart totals within 2,147,483,647 cents on SQLite too: writes refused past it, checkout refuses a raised price", async () => {
+  const max = 2 ** 31 - 1;
+  const [dear, cheap] = await Promise.all([createProduct(admin, { priceCents: max - 1 }), createProduct(admin, { priceCents: 1 })]);
+  const client = server.client();
+  await registerUser(client);
+  await addToCart(client, dear.id, 1);
+  const fieldsOf = (res: any) => [codes(res), Object.keys(res.errors?.[0]?.extensions?.fields ?? {})];
+  assert.deepEqual(fieldsOf(await client.gql(ADD_TO_CART, { productId: dear.id, quantity: 1 })), [["BAD_USER_INPUT"], ["cart"]]);
+  assert.equal((await addToCart(client, cheap.id, 1)).totalCents, max);
+  assert.deepEqual(fieldsOf(await client.gql(SET_CART_QUANTITY, { productId: cheap.id, quantity: 2 })), [["BAD_USER_INPUT"], ["cart"]]);
+  await admin.ok(`mutation($id: ID!) { updateProduct(id: $id, input: { priceCents: 2 }) { id } }`, { id: cheap.id });
+  assert.equal((await readCart(client)).totalCents, max, "shown as the limit, not failing to serialize");
+  assert.deepEqual(fieldsOf(await client.gql(CHECKOUT)), [["BAD_USER_INPUT"], ["cart"]]);
+  assert.deepEqual(cartLines(await readCart(client)), [[dear.id, 1], [cheap.id, 1]]);
+});

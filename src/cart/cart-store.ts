@@ -89,16 +89,19 @@ export interface LineState {
   lineCount: number;
   /** The line's quantity now (0: no line). */
   inCart: number;
+  /** The product's current price. */
+  priceCents: number;
+  /** The cart's total at current prices without this product's line. */
+  otherTotalCents: number;
 }
 
 /** An applied write comes back with the cart's lines as they are after it (see putLine). */
 export type PutLineOutcome = { applied: true; lines: CartLineRow[] } | { applied: false; state: LineState | null };
 
 /**
- * A line write on MySQL in one round trip: the migration's cart_put_line procedure locks and touches the
- * owner's cart, reads the product and the line, and writes the line only when the rules allow it (at most
- * `limits.maxLineQuantity` in a line, no more than the stock, at most `limits.maxCartLines` lines, an
- * active product), all in one transaction on the server. As statements sent one by one, the same
+ * A line write on MySQL in one round trip: the cart_put_line procedure (src/cart/cart-put-line.sql.ts) locks
+ * and touches the owner's cart, reads the product and the line, and writes the line only when the rules of
+ * lineRefusal allow it (limits from cart-limits.ts), all in one transaction on the server. As statements sent one by one, the same
  * transaction took six round trips and held the cart's lock across four of them: under load the server
  * then spent most of a cart write's CPU on the driver and the ORM around those round trips, and InnoDB as
  * much again on the statements (docs/performance.md). An applied write comes back with the cart's lines
@@ -112,7 +115,6 @@ export function putLine(
   productId: number,
   quantity: number,
   mode: "add" | "set",
-  limits: { maxLineQuantity: number; maxCartLines: number },
 ): Promise<PutLineOutcome> {
   const args = [
     "userId" in owner ? owner.userId : null,
@@ -120,8 +122,6 @@ export function putLine(
     productId,
     quantity,
     mode === "add",
-    limits.maxLineQuantity,
-    limits.maxCartLines,
     new Date(),
   ];
   return queue.run(queueKey(owner), async () => {
@@ -143,12 +143,31 @@ interface PutLineRow {
   active: number | null;
   line_count: number | string | null;
   in_cart: number | null;
+  price_cents: number | null;
+  other_total: number | string | null;
 }
 
 /** The state read by plain SQL (the procedure's row, or the SQLite check), as numbers; null: no product. */
-export function lineState(row: { stock: number | null; active: number | boolean | null; line_count: number | string | null; in_cart: number | null }): LineState | null {
+export function lineState(row: LineStateRow): LineState | null {
   if (row.stock === null) return null;
-  return { stock: Number(row.stock), active: Boolean(Number(row.active)), lineCount: Number(row.line_count), inCart: Number(row.in_cart ?? 0) };
+  return {
+    stock: Number(row.stock),
+    active: Boolean(Number(row.active)),
+    lineCount: Number(row.line_count),
+    inCart: Number(row.in_cart ?? 0),
+    priceCents: Number(row.price_cents),
+    otherTotalCents: Number(row.other_total ?? 0),
+  };
+}
+
+/** The columns of a line's state, as the procedure and the SQLite check both select them. */
+export interface LineStateRow {
+  stock: number | null;
+  active: number | boolean | null;
+  line_count: number | string | null;
+  in_cart: number | null;
+  price_cents: number | null;
+  other_total: number | string | null;
 }
 
 /**

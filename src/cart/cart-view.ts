@@ -2,6 +2,7 @@ import type { EntityManager } from "@mikro-orm/core";
 import { productFromRow, type ProductRow } from "../catalog/product-row";
 import { selectRows } from "../db/plain-sql";
 import type { CartView } from "../resolvers/cart.type";
+import { MAX_TOTAL_CENTS } from "./cart-limits";
 import type { CartOwner } from "./cart-owner";
 
 export const emptyCart = (): CartView => ({ lines: [], itemCount: 0, totalCents: 0 });
@@ -29,16 +30,20 @@ export async function loadCart(em: EntityManager, owner: CartOwner | null): Prom
   return cartView(em, await selectRows<CartLineRow>(em, sql, [key]));
 }
 
-/** The cart answered from its lines' rows, with totals at current prices. */
+/**
+ * The cart answered from its lines' rows, with totals at current prices. Writes keep the total within
+ * MAX_TOTAL_CENTS, but a price raised afterwards can take it past: then the line and cart totals read as
+ * MAX_TOTAL_CENTS (at least that much) so the cart still serializes, and checkout refuses it (docs/cart.md).
+ */
 export function cartView(em: EntityManager, rows: CartLineRow[]): CartView {
   const view = rows.map((row) => {
     const product = productFromRow(em, row);
     const quantity = Number(row.quantity);
-    return { product, quantity, lineTotalCents: product.priceCents * quantity };
+    return { product, quantity, total: product.priceCents * quantity };
   });
   return {
-    lines: view,
+    lines: view.map(({ product, quantity, total }) => ({ product, quantity, lineTotalCents: Math.min(total, MAX_TOTAL_CENTS) })),
     itemCount: view.reduce((sum, line) => sum + line.quantity, 0),
-    totalCents: view.reduce((sum, line) => sum + line.lineTotalCents, 0),
+    totalCents: Math.min(view.reduce((sum, line) => sum + line.total, 0), MAX_TOTAL_CENTS),
   };
 }

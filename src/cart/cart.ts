@@ -6,9 +6,9 @@ import { CartLine } from "../entities/cart-line.entity";
 import { parseId } from "../entities/ids";
 import { BadUserInputError, NotFoundError, OutOfStockError } from "../errors";
 import type { CartView } from "../resolvers/cart.type";
-import { MAX_CART_LINES, MAX_LINE_QUANTITY } from "./cart-limits";
+import { MAX_CART_LINES, MAX_LINE_QUANTITY, MAX_TOTAL_CENTS } from "./cart-limits";
 import { currentOwner, ownerForWriting, type CartOwner } from "./cart-owner";
-import { lineState, putLine, upsertLine, withLockedCart, type LineState } from "./cart-store";
+import { lineState, putLine, upsertLine, withLockedCart, type LineState, type LineStateRow } from "./cart-store";
 import { cartView, loadCart } from "./cart-view";
 
 const isQuantity = (q: number, min: number) => Number.isInteger(q) && q >= min && q <= MAX_LINE_QUANTITY;
@@ -91,18 +91,20 @@ async function findProduct(em: EntityManager, id: string, { activeOnly }: { acti
  */
 async function writeLine(em: EntityManager, owner: CartOwner, productId: number, quantity: number, mode: "add" | "set"): Promise<CartView> {
   if (em.getPlatform() instanceof MySqlPlatform) {
-    const outcome = await putLine(em, owner, productId, quantity, mode, { maxLineQuantity: MAX_LINE_QUANTITY, maxCartLines: MAX_CART_LINES });
+    const outcome = await putLine(em, owner, productId, quantity, mode);
     if (outcome.applied) return cartView(em, outcome.lines);
     throw refusalOfProcedure(outcome.state, productId, quantity, mode);
   }
   await withLockedCart(em, owner, async (tem, cart) => {
-    const row = await selectRow<LineCheckRow>(
+    const row = await selectRow<LineStateRow>(
       tem,
-      `select p.stock, p.active,
+      `select p.stock, p.active, p.price_cents,
          (select count(*) from cart_lines where cart_id = ?) as line_count,
-         (select quantity from cart_lines where cart_id = ? and product_id = ?) as in_cart
+         (select quantity from cart_lines where cart_id = ? and product_id = ?) as in_cart,
+         (select coalesce(sum(cl.quantity * o.price_cents), 0) from cart_lines cl join products o on o.id = cl.product_id
+           where cl.cart_id = ? and cl.product_id <> ?) as other_total
        from products p where p.id = ?`,
-      [cart.id, cart.id, productId, productId],
+      [cart.id, cart.id, productId, cart.id, productId, productId],
     );
     const state = row ? lineState(row) : null;
     const refusal = lineRefusal(state, productId, quantity, mode);
@@ -116,7 +118,11 @@ async function writeLine(em: EntityManager, owner: CartOwner, productId: number,
  * The rules of a line write, given the product and the line as they are under the cart's lock: the error
  * to answer with, or undefined when the line may be written. The line would hold `quantity` more ("add")
  * or exactly `quantity` ("set"); it must stay within 99, within the current stock, and a new line within
- * the number of lines a cart may have. An inactive product cannot be added: to a shopper it does not exist.
+ * the number of lines a cart may have, and a write that raises the cart's total (at current prices) must keep
+ * it within MAX_TOTAL_CENTS. One that does not raise it passes that last rule even when the total is already
+ * above it (a price raised since), so the shopper can always come back under it.
+ * An inactive product cannot be added: to a shopper it does not exist. The MySQL procedure
+ * (cart-put-line.sql.ts) applies the same rules; test/cart-rules.test.ts runs one table of cases on both.
  */
 export function lineRefusal(state: LineState | null, productId: number, quantity: number, mode: "add" | "set"): Error | undefined {
   if (!state || !state.active) return new NotFoundError("Product");
@@ -127,6 +133,9 @@ export function lineRefusal(state: LineState | null, productId: number, quantity
   if (wanted > state.stock) return new OutOfStockError(String(productId), state.stock);
   if (!state.inCart && state.lineCount >= MAX_CART_LINES) {
     return new BadUserInputError({ cart: `holds at most ${MAX_CART_LINES} different products` });
+  }
+  if (wanted * state.priceCents > state.inCart * state.priceCents && state.otherTotalCents + wanted * state.priceCents > MAX_TOTAL_CENTS) {
+    return new BadUserInputError({ cart: `total would pass ${MAX_TOTAL_CENTS} cents` });
   }
   return undefined;
 }
@@ -140,11 +149,4 @@ export function refusalOfProcedure(state: LineState | null, productId: number, q
     lineRefusal(state, productId, quantity, mode) ??
     new Error(`cart_put_line refused a line the rules allow: ${JSON.stringify({ state, productId, quantity, mode })}`)
   );
-}
-
-interface LineCheckRow {
-  stock: number;
-  active: number | boolean;
-  line_count: number | string;
-  in_cart: number | null;
 }

@@ -1,11 +1,8 @@
 import type { FieldErrors } from "../errors";
 import { fieldErrors } from "../auth/validation";
 
-/**
- * 4,000.00. Totals are GraphQL Ints (32-bit): with at most MAX_CART_LINES lines of MAX_LINE_QUANTITY
- * each, this cap keeps every cart and order total below 2^31 - 1, so no total can fail to serialize.
- */
-export const MAX_PRICE_CENTS = 400_000;
+/** Any GraphQL Int (the column is a signed INT): the limit is on cart and order totals (src/cart/cart-limits.ts). */
+export const MAX_PRICE_CENTS = 2_147_483_647;
 export const MAX_STOCK = 1_000_000;
 export const MAX_DESCRIPTION = 5000;
 

@@ -2,6 +2,7 @@ import { LockMode, raw, type EntityManager } from "@mikro-orm/core";
 import { requireUser } from "../auth/account";
 import type { Context } from "../context";
 import { retryOnDeadlock } from "../db/retry";
+import { MAX_TOTAL_CENTS } from "../cart/cart-limits";
 import { CartLine } from "../entities/cart-line.entity";
 import { Cart } from "../entities/cart.entity";
 import { OrderLine } from "../entities/order-line.entity";
@@ -42,6 +43,9 @@ async function placeOrder(tem: EntityManager, userId: number): Promise<number> {
     const available = active ? stock : 0;
     if (line.quantity > available) throw new OutOfStockError(String(id), available);
   }
+  // A price raised since the lines were added can take the total past what an order may hold.
+  const total = lines.reduce((sum, line) => sum + product.get(line.product.id)!.priceCents * line.quantity, 0);
+  if (total > MAX_TOTAL_CENTS) throw new BadUserInputError({ cart: `total would pass ${MAX_TOTAL_CENTS} cents` });
   for (const line of byProduct) {
     // Conditional, so the stock cannot go below zero even if a lock were missed: the row changes
     // only while it still holds enough.
