@@ -2,7 +2,7 @@ import { LoadStrategy, type EntityManager } from "@mikro-orm/core";
 import { requireUser } from "../auth/account";
 import type { Context } from "../context";
 import { Order } from "../entities/order.entity";
-import { paginate, type PageArgs } from "../entities/pagination";
+import { paginate, type PageArgs } from "../db/pagination";
 import type { Connection } from "../resolvers/connection.type";
 
 /** The caller's own orders, newest first, each with its lines and their products. */

@@ -5,12 +5,12 @@ import type { EntityManager } from "@mikro-orm/core";
 import { lockingTransaction } from "../db/locking-transaction";
 import { assertValid, BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from "../errors";
 import type { Connection } from "../resolvers/connection.type";
-import { parseId } from "./ids";
-import { paginate } from "./pagination";
-import { Role } from "./role";
-import { substringMatch } from "./search";
-import { User } from "./user.entity";
-import { conflictOnDuplicateEmail, normalizeEmail } from "./user.repository";
+import { parseId } from "../entities/ids";
+import { paginate } from "../db/pagination";
+import { Role } from "../entities/role";
+import { substringMatch } from "../db/search";
+import { User } from "../entities/user.entity";
+import { conflictOnDuplicateEmail, normalizeEmail } from "../entities/user.repository";
 
 export const DEFAULT_PAGE_SIZE = 20;
 const MAX_SEARCH_LENGTH = 254;
