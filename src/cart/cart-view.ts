@@ -1,8 +1,15 @@
 import type { EntityManager } from "@mikro-orm/core";
 import { productFromRow, type ProductRow } from "../catalog/product-row";
 import { selectRows } from "../db/plain-sql";
-import type { CartView } from "../resolvers/cart.type";
+import type { Product } from "../entities/product.entity";
 import type { CartOwner } from "./cart-owner";
+
+/** A cart as it is read: lines in the order first added, totals at the products' current prices. */
+export interface CartView {
+  lines: Array<{ product: Product; quantity: number; lineTotalCents: number }>;
+  itemCount: number;
+  totalCents: number;
+}
 
 export const emptyCart = (): CartView => ({ lines: [], itemCount: 0, totalCents: 0 });
 

@@ -5,10 +5,9 @@ import { lockingTransaction } from "../db/locking-transaction";
 import { assertActingAdmin } from "../users/user-admin";
 import { Product } from "../entities/product.entity";
 import { parseId } from "../entities/ids";
-import type { PageArgs } from "../db/pagination";
+import type { Connection, PageArgs } from "../db/pagination";
 import { Role } from "../entities/role";
 import { assertValid, BadUserInputError, ConflictError, NotFoundError } from "../errors";
-import type { Connection } from "../resolvers/connection.type";
 import { productPage } from "./product-page";
 import { normalizeSku, productProblems, type ProductFields } from "./product-rules";
 

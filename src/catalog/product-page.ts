@@ -1,8 +1,7 @@
 import type { EntityManager } from "@mikro-orm/core";
 import { selectRow, selectRows, type SqlValue } from "../db/plain-sql";
-import { decodeCursor, encodeCursor, likePattern, validatePageArgs, type PageArgs } from "../db/pagination";
+import { decodeCursor, encodeCursor, likePattern, validatePageArgs, type Connection, type PageArgs } from "../db/pagination";
 import type { Product } from "../entities/product.entity";
-import type { Connection } from "../resolvers/connection.type";
 import { productFromRow, type ProductRow } from "./product-row";
 
 export interface ProductFilter {
