@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { RedisClientType } from "redis";
 import type { Config } from "../config";
+import { parseId } from "../entities/ids";
 import { UserCache } from "./user-cache";
 
 /** Tells every instance's UserCache that a user's row changed. */
@@ -148,7 +149,8 @@ export class RedisUserInvalidation implements UserInvalidation {
   }
 
   private receive(message: string): void {
-    if (/^[1-9]\d{0,15}$/.test(message)) return this.options.cache.drop(Number(message));
+    const id = parseId(message);
+    if (id !== null) return this.options.cache.drop(id);
     if (message !== DROP_ALL) this.options.log.warn({ message: message.slice(0, 100) }, "user cache: unknown invalidation message; emptying the cache");
     this.options.cache.dropAll();
   }
