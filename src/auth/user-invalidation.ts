@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { RedisClientType } from "redis";
 import type { Config } from "../config";
 import { parseId } from "../entities/ids";
+import { withTimeout } from "../timeout";
 import { UserCache } from "./user-cache";
 
 /** Tells every instance's UserCache that a user's row changed. */
@@ -157,18 +158,12 @@ export class RedisUserInvalidation implements UserInvalidation {
 
   /** True once Redis has taken the message (and handed it to every subscriber). */
   private async publish(message: string): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
-    });
     try {
-      await Promise.race([this.options.redis.publish(this.channel, message), timeout]);
+      await withTimeout(this.options.redis.publish(this.channel, message), this.options.timeoutMs);
       return true;
     } catch (err) {
       this.options.log.warn({ err, message }, "user cache: could not publish an invalidation; retrying, and other instances may serve the old row meanwhile");
       return false;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
