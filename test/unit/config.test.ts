@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, loadConfig } from "../src/config";
-import { spawnServer } from "./helpers/process";
+import { ConfigError, loadConfig } from "../../src/config";
+import { spawnServer } from "../helpers/process";
 
 const SECRET = "a-session-secret-of-at-least-32-characters";
 const PRODUCTION = {
