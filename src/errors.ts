@@ -1,17 +1,19 @@
 import { GraphQLError } from "graphql";
 
-/** The contract's error codes (API.md, Errors). Anything else is masked as INTERNAL_SERVER_ERROR. */
-export type ErrorCode =
-  | "UNAUTHENTICATED"
-  | "FORBIDDEN"
-  | "BAD_USER_INPUT"
-  | "NOT_FOUND"
-  | "CONFLICT"
-  | "OUT_OF_STOCK"
-  | "TOO_MANY_REQUESTS"
-  | "SERVICE_UNAVAILABLE"
-  | "SECOND_FACTOR_REQUIRED"
-  | "INTERNAL_SERVER_ERROR";
+/** The contract's error codes. Anything else is masked as INTERNAL_SERVER_ERROR. */
+export const ERROR_CODES = [
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "BAD_USER_INPUT",
+  "NOT_FOUND",
+  "CONFLICT",
+  "OUT_OF_STOCK",
+  "TOO_MANY_REQUESTS",
+  "SERVICE_UNAVAILABLE",
+  "SECOND_FACTOR_REQUIRED",
+  "INTERNAL_SERVER_ERROR",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 abstract class ApiError<C extends ErrorCode> extends GraphQLError {
   constructor(

@@ -3,6 +3,8 @@ import type { RedisClientType } from "redis";
 import type { Config } from "../config";
 import type { RedisConnection } from "../redis/redis-connection";
 import { ClientSubscription, type Subscription } from "../redis/subscription";
+import { parseId } from "../entities/ids";
+import { withTimeout } from "../timeout";
 import { UserCache } from "./user-cache";
 
 /** Tells every instance's UserCache that a user's row changed. */
@@ -149,25 +151,20 @@ export class RedisUserInvalidation implements UserInvalidation {
   }
 
   private receive(message: string): void {
-    if (/^[1-9]\d{0,15}$/.test(message)) return this.options.cache.drop(Number(message));
+    const id = parseId(message);
+    if (id !== null) return this.options.cache.drop(id);
     if (message !== DROP_ALL) this.options.log.warn({ message: message.slice(0, 100) }, "user cache: unknown invalidation message; emptying the cache");
     this.options.cache.dropAll();
   }
 
   /** True once Redis has taken the message (and handed it to every subscriber). */
   private async publish(message: string): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
-    });
     try {
-      await Promise.race([this.options.redis.publish(this.channel, message), timeout]);
+      await withTimeout(this.options.redis.publish(this.channel, message), this.options.timeoutMs);
       return true;
     } catch (err) {
       this.options.log.warn({ err, message }, "user cache: could not publish an invalidation; retrying, and other instances may serve the old row meanwhile");
       return false;
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -1,9 +1,16 @@
 import type { EntityManager } from "@mikro-orm/core";
-import { productFromRow, type ProductRow } from "../catalog/product-row";
+import { productColumns, productFromRow, type ProductRow } from "../catalog/product-row";
 import { selectRows } from "../db/plain-sql";
-import type { CartView } from "../resolvers/cart.type";
+import type { Product } from "../entities/product.entity";
 import { MAX_TOTAL_CENTS } from "./cart-limits";
 import type { CartOwner } from "./cart-owner";
+
+/** A cart as it is read: lines in the order first added, totals at the products' current prices. */
+export interface CartView {
+  lines: Array<{ product: Product; quantity: number; lineTotalCents: number }>;
+  itemCount: number;
+  totalCents: number;
+}
 
 export const emptyCart = (): CartView => ({ lines: [], itemCount: 0, totalCents: 0 });
 
@@ -11,7 +18,7 @@ export const emptyCart = (): CartView => ({ lines: [], itemCount: 0, totalCents:
 // CartLine and Product entities for it (em.find with a joined populate) cost several times the query.
 // The rows are mapped into the request's EntityManager (em.map), without the query builder's cost.
 const LINES_SQL = (ownerColumn: "user_id" | "session_key") =>
-  `select cl.quantity, p.id, p.sku, p.name, p.description, p.price_cents, p.stock, p.active
+  `select cl.quantity, ${productColumns("p")}
    from cart_lines cl join carts c on c.id = cl.cart_id join products p on p.id = cl.product_id
    where c.${ownerColumn} = ? order by cl.id asc`;
 const BY_USER = LINES_SQL("user_id");

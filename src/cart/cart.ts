@@ -5,7 +5,7 @@ import { selectRow } from "../db/plain-sql";
 import { CartLine } from "../entities/cart-line.entity";
 import { parseId } from "../entities/ids";
 import { BadUserInputError, NotFoundError, OutOfStockError } from "../errors";
-import type { CartView } from "../resolvers/cart.type";
+import type { CartView } from "./cart-view";
 import { MAX_CART_LINES, MAX_LINE_QUANTITY, MAX_TOTAL_CENTS } from "./cart-limits";
 import { currentOwner, ownerForWriting, type CartOwner } from "./cart-owner";
 import { lineState, putLine, upsertLine, withLockedCart, type LineState, type LineStateRow } from "./cart-store";

@@ -2,13 +2,12 @@ import { UniqueConstraintViolationException } from "@mikro-orm/core";
 import { requireUser } from "../auth/account";
 import type { Context } from "../context";
 import { lockingTransaction } from "../db/locking-transaction";
-import { assertActingAdmin } from "../entities/user-admin";
+import { assertActingAdmin } from "../users/user-admin";
 import { Product } from "../entities/product.entity";
 import { parseId } from "../entities/ids";
-import type { PageArgs } from "../entities/pagination";
+import type { Connection, PageArgs } from "../db/pagination";
 import { Role } from "../entities/role";
 import { assertValid, BadUserInputError, ConflictError, NotFoundError } from "../errors";
-import type { Connection } from "../resolvers/connection.type";
 import { productPage } from "./product-page";
 import { normalizeSku, productProblems, type ProductFields } from "./product-rules";
 

@@ -1,9 +1,8 @@
 import type { EntityManager } from "@mikro-orm/core";
 import { selectRow, selectRows, type SqlValue } from "../db/plain-sql";
-import { decodeCursor, encodeCursor, likePattern, validatePageArgs, type PageArgs } from "../entities/pagination";
+import { decodeCursor, encodeCursor, likePattern, validatePageArgs, type Connection, type PageArgs } from "../db/pagination";
 import type { Product } from "../entities/product.entity";
-import type { Connection } from "../resolvers/connection.type";
-import { productFromRow, type ProductRow } from "./product-row";
+import { productColumns, productFromRow, type ProductRow } from "./product-row";
 
 export interface ProductFilter {
   /** Only active products (what everyone but an ADMIN sees). */
@@ -36,7 +35,7 @@ export async function productPage(em: EntityManager, filter: ProductFilter, args
   const keyset = afterId === undefined ? "" : " and id > ?";
   const rows = await selectRows<PageRow>(
     em,
-    `select id, sku, name, description, price_cents, stock, active, (select count(*) from products where ${where}) as total_count
+    `select ${productColumns()}, (select count(*) from products where ${where}) as total_count
      from products where ${where}${keyset} order by id asc limit ?`,
     [...params, ...params, ...(afterId === undefined ? [] : [afterId]), args.first + 1],
     connection,

@@ -1,7 +1,12 @@
 import type { EntityManager } from "@mikro-orm/core";
 import { Product } from "../entities/product.entity";
 
-/** A product's columns as plain SQL reads them (`select id, sku, name, description, price_cents, stock, active`). */
+const COLUMNS = ["id", "sku", "name", "description", "price_cents", "stock", "active"] as const;
+
+/** The select list that reads a ProductRow, each column qualified by `alias` when given. */
+export const productColumns = (alias?: string): string => COLUMNS.map((column) => (alias ? `${alias}.${column}` : column)).join(", ");
+
+/** A product's columns as plain SQL reads them (`select ${productColumns()}`). */
 export interface ProductRow {
   id: number;
   sku: string;

@@ -1,11 +1,10 @@
 import type { GraphQLFormattedError } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
+import { ERROR_CODES } from "../errors";
 import { isDependencyDown } from "./dependency-errors";
 
-const CONTRACT_CODES = new Set([
-  "UNAUTHENTICATED", "FORBIDDEN", "BAD_USER_INPUT", "NOT_FOUND", "CONFLICT", "OUT_OF_STOCK", "TOO_MANY_REQUESTS",
-  "SERVICE_UNAVAILABLE", "SECOND_FACTOR_REQUIRED",
-]);
+// INTERNAL_SERVER_ERROR is left out: an error that says so is a bug to log, whoever raised it.
+const CONTRACT_CODES = new Set<string>(ERROR_CODES.filter((code) => code !== "INTERNAL_SERVER_ERROR"));
 // Apollo's own, raised before any resolver runs; they say nothing about the server's internals.
 const APOLLO_CODES = new Set([
   "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST", "PERSISTED_QUERY_NOT_FOUND",
@@ -30,7 +29,7 @@ const SUGGESTION = / ?Did you mean [^?]*\?/g;
 /**
  * The one place unknown errors are masked. Contract errors pass through; an unreachable MySQL or Redis
  * becomes SERVICE_UNAVAILABLE; anything else is answered as INTERNAL_SERVER_ERROR with no detail outside
- * development. Logging, with the request id, happens in error-logging.ts.
+ * development. Logging, with the request id, happens in request-log.ts.
  */
 export function makeFormatError(options: { exposeInternals: boolean; hideSuggestions: boolean }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {

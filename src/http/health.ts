@@ -1,18 +1,13 @@
 import { Router } from "express";
 import type { Services } from "../services";
+import { withTimeout } from "../timeout";
 
 async function probe(check: () => Promise<unknown>, timeoutMs: number): Promise<"up" | "down"> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error("timeout")), timeoutMs);
-  });
   try {
-    await Promise.race([check(), timeout]);
+    await withTimeout(check(), timeoutMs);
     return "up";
   } catch {
     return "down";
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -9,7 +9,7 @@ import {
   type OperationDefinitionNode,
   type SelectionNode,
 } from "graphql";
-import { MAX_PAGE_SIZE } from "../entities/pagination";
+import { MAX_PAGE_SIZE } from "../db/pagination";
 
 /**
  * The query cost, the one rule for both ways a request runs (Apollo's plugin below and the prepared fast

@@ -2,8 +2,7 @@ import { LoadStrategy, type EntityManager } from "@mikro-orm/core";
 import { requireUser } from "../auth/account";
 import type { Context } from "../context";
 import { Order } from "../entities/order.entity";
-import { paginate, type PageArgs } from "../entities/pagination";
-import type { Connection } from "../resolvers/connection.type";
+import { paginate, type Connection, type PageArgs } from "../db/pagination";
 
 /** The caller's own orders, newest first, each with its lines and their products. */
 export async function listOrders(ctx: Context, args: PageArgs): Promise<Connection<Order>> {

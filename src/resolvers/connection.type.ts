@@ -1,5 +1,6 @@
 import type { ClassType } from "type-graphql";
 import { Field, Int, ObjectType } from "type-graphql";
+import type { Connection } from "../db/pagination";
 
 @ObjectType({ simpleResolvers: true })
 export class PageInfo {
@@ -10,16 +11,7 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
-export interface Edge<T> {
-  cursor: string;
-  node: T;
-}
-
-export interface Connection<T> {
-  edges: Edge<T>[];
-  pageInfo: PageInfo;
-  totalCount: number;
-}
+export type { Connection } from "../db/pagination";
 
 /** A Relay connection type named `${name}Connection` with `${name}Edge`, as relayStylePagination() expects. */
 export function ConnectionType<T extends object>(name: string, node: ClassType<T>): ClassType<Connection<T>> {

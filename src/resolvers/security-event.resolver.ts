@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Int, Query, Resolver } from "type-graphql";
 import type { Context } from "../context";
 import { SecurityEvent } from "../entities/security-event.entity";
-import { DEFAULT_PAGE_SIZE } from "../entities/user-admin";
+import { DEFAULT_PAGE_SIZE } from "../users/user-admin";
 import { listSecurityEvents } from "../security-log/list";
 import { ConnectionType, type Connection } from "./connection.type";
 

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import type { Context } from "../context";
-import * as userAdmin from "../entities/user-admin";
+import * as userAdmin from "../users/user-admin";
 import { User } from "../entities/user.entity";
 import type { Connection } from "./connection.type";
 import { CreateUserInput } from "./create-user.input";

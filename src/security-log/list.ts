@@ -1,9 +1,9 @@
 import { requireUser } from "../auth/account";
 import type { Context } from "../context";
-import { decodeCursor, paginate, validatePageArgs, type PageArgs } from "../entities/pagination";
+import { decodeCursor, paginate, validatePageArgs, type PageArgs } from "../db/pagination";
 import { Role } from "../entities/role";
 import { SecurityEvent } from "../entities/security-event.entity";
-import { parseUserId } from "../entities/user-admin";
+import { parseId } from "../entities/ids";
 import { ForbiddenError } from "../errors";
 import type { Connection } from "../resolvers/connection.type";
 
@@ -16,7 +16,7 @@ const EMPTY: Connection<SecurityEvent> = { edges: [], totalCount: 0, pageInfo: {
  */
 export function listSecurityEvents(ctx: Context, args: PageArgs & { userId: string | null }): Promise<Connection<SecurityEvent>> {
   const actor = requireUser(ctx);
-  const id = args.userId == null ? actor.id : parseUserId(args.userId);
+  const id = args.userId == null ? actor.id : parseId(args.userId);
   if (id !== actor.id && actor.role !== Role.ADMIN) throw new ForbiddenError("You may only read your own security log.");
   if (id === null) {
     validatePageArgs(args);

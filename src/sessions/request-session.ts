@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Request, Response } from "express";
 import type { Config } from "../config";
-import { ensureExpress } from "../http/graphql-front";
+import { clearCookie } from "./clear-cookie";
 import type { SessionBackend } from "./session-backend";
 import type { PendingLogin } from "./session-data";
 import { setSessionOwner, startSession } from "./session-middleware";
@@ -123,7 +123,6 @@ export class RequestSession {
 
   private clearCookie(): void {
     const { cookieName, sameSite, secureCookie } = this.config.session;
-    ensureExpress(this.req, this.res);
-    this.res.clearCookie(cookieName, { path: "/", httpOnly: true, sameSite, secure: secureCookie });
+    clearCookie(this.res, cookieName, { httpOnly: true, sameSite, secure: secureCookie });
   }
 }

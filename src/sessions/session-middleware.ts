@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Request, RequestHandler, Response } from "express";
 import session, { type Session, type SessionData } from "express-session";
 import type { Config } from "../config";
-import { ensureExpress } from "../http/graphql-front";
+import { clearCookie } from "./clear-cookie";
 import type { SessionBackend } from "./session-backend";
 import { LOADED_FROM_STORE, isExpired } from "./session-data";
 
@@ -50,8 +50,7 @@ export function sessionMiddleware(config: Config, backend: SessionBackend, log: 
       const { userId, publicId } = sess;
       return sess.regenerate((err) => {
         if (err) return next(err);
-        ensureExpress(req, res);
-        res.clearCookie(config.session.cookieName, { path: "/" });
+        clearCookie(res, config.session.cookieName);
         if (userId === undefined) return next();
         backend.unregister(userId, publicId!).then(() => next(), next);
       });

@@ -16,16 +16,7 @@ const NAMESPACE = (process.env.SG_TEST_NAMESPACE ?? "sg_test").replace(/\W/g, "_
 export const TEST_SECRET = "test-secret-that-is-long-enough-0123456789";
 // A fixed TOTP-secret key for tests only, so instances started by one test share it (production has its own).
 export const TEST_TWO_FACTOR_KEY = Buffer.alloc(32, 7).toString("base64");
-/**
- * What production needs for mail (config.ts refuses to start without it). Nothing listens on port 1 of
- * loopback, so a mail such a server enqueues waits in its outbox; the mail tests use a real SMTP peer.
- */
-export const PRODUCTION_MAIL_ENV = {
-  SMTP_URL: "smtp://127.0.0.1:1",
-  MAIL_FROM: "Shop <no-reply@shop.example.test>",
-  PASSWORD_RESET_URL: "https://shop.example.test/reset-password?token={token}",
-  EMAIL_VERIFICATION_URL: "https://shop.example.test/verify-email?token={token}",
-};
+export { PRODUCTION_MAIL_ENV } from "./production-env";
 /**
  * For tests that count every SQL statement a server sends: its mail sender (which polls the outbox every
  * MAIL_POLL_INTERVAL_MS) does not run while they do.

@@ -4,27 +4,18 @@ import type { Context } from "../context";
 import type { EntityManager } from "@mikro-orm/core";
 import { lockingTransaction } from "../db/locking-transaction";
 import { assertValid, BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from "../errors";
-import type { Connection } from "../resolvers/connection.type";
+import { parseId } from "../entities/ids";
+import { paginate, type Connection } from "../db/pagination";
+import { Role } from "../entities/role";
+import { substringMatch } from "../db/search";
+import { User } from "../entities/user.entity";
+import { conflictOnDuplicateEmail, normalizeEmail } from "../entities/user.repository";
 import { onAccountCreated, onEmailChanged } from "../recovery/account-mail";
-import { parseId } from "./ids";
-import { paginate } from "./pagination";
 import { actedOn, recordSecurityEvent } from "../security-log/record";
-import { Role } from "./role";
-import { SecurityEventType } from "./security-event-type";
-import { substringMatch } from "./search";
-import { User } from "./user.entity";
-import { conflictOnDuplicateEmail, normalizeEmail } from "./user.repository";
+import { SecurityEventType } from "../entities/security-event-type";
 
 export const DEFAULT_PAGE_SIZE = 20;
 const MAX_SEARCH_LENGTH = 254;
-
-/**
- * User ids are the decimal primary key. Any other string names no user; it is never handed to SQL,
- * where MySQL would compare "12abc" equal to 12.
- */
-export function parseUserId(id: string): number | null {
-  return parseId(id);
-}
 
 /** Self or ADMIN. Anyone else is refused before learning whether the id exists. */
 function authorizeOn(actor: User, id: number | null): void {
@@ -47,7 +38,7 @@ const lastAdmin = () =>
 
 export async function findUser(ctx: Context, rawId: string): Promise<User | null> {
   const actor = requireUser(ctx);
-  const id = parseUserId(rawId);
+  const id = parseId(rawId);
   authorizeOn(actor, id);
   if (id === null) return null;
   return id === actor.id ? actor : ctx.em.findOne(User, id);
@@ -97,7 +88,7 @@ export interface UserChanges {
  */
 export async function updateUser(ctx: Context, rawId: string, changes: UserChanges): Promise<User> {
   const actor = requireUser(ctx);
-  const id = parseUserId(rawId);
+  const id = parseId(rawId);
   authorizeOn(actor, id);
   if (changes.role != null && changes.role !== actor.role && actor.role !== Role.ADMIN) {
     throw new ForbiddenError("Only an ADMIN can change a role.");
@@ -140,7 +131,7 @@ export async function updateUser(ctx: Context, rawId: string, changes: UserChang
 /** Self or ADMIN, except the last ADMIN. The user's sessions end; self-deletion also logs out. */
 export async function deleteUser(ctx: Context, rawId: string): Promise<boolean> {
   const actor = requireUser(ctx);
-  const id = parseUserId(rawId);
+  const id = parseId(rawId);
   authorizeOn(actor, id);
   if (id === null) throw new NotFoundError("User");
 

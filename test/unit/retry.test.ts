@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { DeadlockException, LockWaitTimeoutException, UniqueConstraintViolationException } from "@mikro-orm/core";
-import { retryOnDeadlock } from "../src/db/retry";
+import { retryOnDeadlock } from "../../src/db/retry";
 
 const failing = (errors: Error[]) => {
   let calls = 0;

@@ -1,8 +1,14 @@
 import { type EntityManager, type EntityName, type FilterQuery } from "@mikro-orm/core";
 import { BadUserInputError } from "../errors";
-import type { Connection } from "../resolvers/connection.type";
 
 export const MAX_PAGE_SIZE = 100;
+
+/** A page of rows as Relay connections shape it; the resolvers' GraphQL types declare the same fields. */
+export interface Connection<T> {
+  edges: Array<{ cursor: string; node: T }>;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  totalCount: number;
+}
 
 export interface PageArgs {
   first: number;
