@@ -17,6 +17,7 @@ import { PreparedOperations } from "./http/prepared-operations";
 import { requestDeadline } from "./http/request-deadline";
 import { graphqlRequestLogging, linkResponse, requestLogger } from "./http/request-log";
 import { securityHeaders } from "./http/security-headers";
+import { persistedQueryGuard, persistedQueryNotFoundStatus } from "./http/persisted-query-guard";
 import { serviceUnavailableStatus } from "./http/status-plugin";
 import { costLimitPlugin } from "./limits/query-cost";
 import { queryLimits } from "./limits/query-limits";
@@ -81,6 +82,7 @@ export async function createApp(services: Services, httpServer: Server): Promise
       // No type sets cache hints, and the plugin wraps every field resolver of the schema to collect them.
       ApolloServerPluginCacheControlDisabled(),
       serviceUnavailableStatus,
+      persistedQueryNotFoundStatus,
       graphqlRequestLogging,
       costLimitPlugin(config.limits.maxCost),
       prepared.plugin,
@@ -97,6 +99,7 @@ export async function createApp(services: Services, httpServer: Server): Promise
     // After the dependencies' own timeouts (DEPENDENCY_TIMEOUT_MS) had their chance; 1.8 s by default, within the contract's 2 s.
     requestDeadline(config.dependencyTimeoutMs + 300),
     express.json({ limit: config.limits.maxBodyBytes }),
+    persistedQueryGuard,
     ...sessionMiddleware(config, services.sessions, (msg) => log.warn(msg)),
     // A document Apollo has already validated runs straight away (see prepared-operations.ts).
     ...(config.preparedDocuments > 0 ? [prepared.middleware] : []),
