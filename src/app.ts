@@ -62,7 +62,7 @@ export async function createApp(services: Services, httpServer: Server): Promise
       throw err;
     }
   };
-  const prepared = new PreparedOperations({ schema, context, formatError, includeStacktrace, stringifyResult, maxDocuments: config.preparedDocuments, maxCost: config.limits.maxCost });
+  const prepared = new PreparedOperations({ schema, context, formatError, includeStacktrace, stringifyResult, maxDocuments: config.preparedDocuments, maxBytes: config.preparedDocumentsMaxBytes, maxCost: config.limits.maxCost });
 
   const apollo = new ApolloServer<Context>({
     schema,

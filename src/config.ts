@@ -39,6 +39,8 @@ const envSchema = z.object({
   GRAPHQL_MAX_BODY_BYTES: int(65536, 1024),
   // Documents Apollo has validated that later requests run without its pipeline; 0 turns that off.
   GRAPHQL_PREPARED_DOCUMENTS: int(1000, 0),
+  // ... and at most this many bytes of their text (a parsed document takes several times its text).
+  GRAPHQL_PREPARED_DOCUMENTS_MAX_BYTES: int(4 * 1024 * 1024, 0),
   // Hashes beyond the number of cores only take turns: no more throughput, more memory (19 MiB each),
   // and every login waits longer. The default is the cores this process may use, at most 4.
   PASSWORD_HASH_CONCURRENCY: int(Math.max(1, Math.min(4, availableParallelism())), 1),
@@ -90,6 +92,8 @@ export interface Config {
   };
   /** How many validated documents are kept to run without Apollo's pipeline (0: every request goes through it). */
   preparedDocuments: number;
+  /** The most bytes of document text they may hold together (oldest forgotten first). */
+  preparedDocumentsMaxBytes: number;
   userCache: { ttlS: number; maxEntries: number };
   shutdownGraceS: number;
   dependencyTimeoutMs: number;
@@ -172,6 +176,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       hashNice: e.PASSWORD_HASH_NICE,
     },
     preparedDocuments: e.GRAPHQL_PREPARED_DOCUMENTS,
+    preparedDocumentsMaxBytes: e.GRAPHQL_PREPARED_DOCUMENTS_MAX_BYTES,
     userCache: { ttlS: e.USER_CACHE_TTL_S, maxEntries: e.USER_CACHE_MAX_ENTRIES },
     shutdownGraceS: e.SHUTDOWN_GRACE_S,
     dependencyTimeoutMs: e.DEPENDENCY_TIMEOUT_MS,

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { codes } from "./helpers/client";
-import { startTestServer, type TestServer } from "./helpers/server";
+import { startInstance, type Instance } from "./helpers/instances";
+import { processEnv, startTestServer, type TestServer } from "./helpers/server";
 
 const post = (url: string, body: unknown) =>
   fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }).then(async (res) => ({ status: res.status, body: (await res.json()) as any }));
@@ -49,5 +51,37 @@ describe("requests that must not reach the server's internals or echo what was s
         for (const error of res.errors!) assert.match(error.message, /^Variable "\$(password|email)" got an invalid value\.$/);
       }
     }
+  });
+});
+
+describe("the prepared documents are bounded in bytes as well as in number", () => {
+  let instance: Instance;
+  before(async () => {
+    instance = await startInstance(await processEnv("prepared_bytes", { GRAPHQL_PREPARED_DOCUMENTS: "1000", GRAPHQL_PREPARED_DOCUMENTS_MAX_BYTES: "200000" }));
+  });
+  after(() => instance?.stop());
+
+  /** Whether the request's log line says it was served prepared (without Apollo's pipeline). */
+  async function servedPrepared(query: string): Promise<boolean> {
+    const id = randomUUID();
+    const res = await fetch(instance.url, { method: "POST", headers: { "content-type": "application/json", "x-request-id": id }, body: JSON.stringify({ query }) });
+    assert.equal(res.status, 200, await res.text());
+    for (let i = 0; i < 200; i++) {
+      const line = instance.logLines().find((l) => l.req?.id === id && l.res);
+      if (line) return line.graphql?.prepared === true;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`no log line for request ${id}`);
+  }
+
+  it("many large distinct documents: the oldest are forgotten once their text passes the bound", async () => {
+    // 40 KB of comment each: about 5 fit in 200,000 bytes, far fewer than the 1000 documents allowed.
+    const documents = Array.from({ length: 12 }, (_, i) => `# ${String(i).padStart(3, "0")} ${"x".repeat(40_000)}\n{ __typename }`);
+    for (const query of documents) {
+      assert.equal(await servedPrepared(query), false);
+      assert.equal(await servedPrepared(query), true, "a document within the bound is served prepared from its second request");
+    }
+    assert.equal(await servedPrepared(documents[0]), false, "the oldest documents were forgotten");
+    assert.equal(await servedPrepared(documents.at(-1)!), true, "the newest is still kept");
   });
 });
