@@ -24,8 +24,9 @@ export async function register(ctx: Context, input: { email: string; name: strin
  */
 export async function login(ctx: Context, email: string, password: string, rememberMe: boolean): Promise<User> {
   ctx.services.hasher.assertCapacity();
-  const attempt = await ctx.services.limits.startLogin(email, ctx.ip);
-  const user = email.length <= 254 ? await ctx.em.getRepository(User).findForLogin(email) : null;
+  await ctx.services.limits.countAttempt(ctx.ip);
+  const user = email.length <= 1024 ? await ctx.em.getRepository(User).findForLogin(email) : null;
+  const attempt = await ctx.services.limits.startLogin(user ? { userId: user.id } : { email: email.slice(0, 1024) }, ctx.ip);
   const ok = await ctx.services.hasher.verify(user?.passwordHash, password.slice(0, 1024));
   if (!user || !ok) throw new BadUserInputError({ email: INVALID_CREDENTIALS, password: INVALID_CREDENTIALS }, INVALID_CREDENTIALS);
   await attempt.succeeded();

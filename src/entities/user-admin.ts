@@ -10,7 +10,8 @@ import { paginate } from "./pagination";
 import { Role } from "./role";
 import { substringMatch } from "./search";
 import { User } from "./user.entity";
-import { conflictOnDuplicateEmail, normalizeEmail } from "./user.repository";
+import { canonicalEmail } from "./email";
+import { conflictOnDuplicateEmail } from "./user.repository";
 
 export const DEFAULT_PAGE_SIZE = 20;
 const MAX_SEARCH_LENGTH = 254;
@@ -114,7 +115,7 @@ export async function updateUser(ctx: Context, rawId: string, changes: UserChang
       // Someone else's account, or a role change: an ADMIN's write (see assertActingAdmin).
       if (id !== actor.id || roleChanged) await assertActingAdmin(em, actor);
       if (changes.role != null) user.role = changes.role;
-      if (changes.email != null) user.email = normalizeEmail(changes.email);
+      if (changes.email != null) user.email = canonicalEmail(changes.email);
       if (changes.name != null) user.name = changes.name.trim();
       await em.flush();
       return { user, roleChanged };

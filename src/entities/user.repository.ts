@@ -6,7 +6,7 @@ import { ConflictError } from "../errors";
 import { Role } from "./role";
 import type { User } from "./user.entity";
 
-export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+import { canonicalEmail } from "./email";
 
 export const emailTaken = () =>
   new ConflictError("An account with this email already exists.", { fields: { email: "is already registered" } });
@@ -45,13 +45,13 @@ export class UserRepository extends EntityRepository<User> {
    * `findOne` with a populate cost several times the query.
    */
   async findForLogin(email: string): Promise<User | null> {
-    const row = await selectRow<UserRow>(this.em, userQuery(this.em, this.entityName, "login"), [normalizeEmail(email)]);
+    const row = await selectRow<UserRow>(this.em, userQuery(this.em, this.entityName, "login"), [canonicalEmail(email)]);
     return row ? this.em.map(this.entityName, row) : null;
   }
 
   /** Inserts a user; a duplicate email is CONFLICT (see conflictOnDuplicateEmail). */
   async add(data: { email: string; name: string; passwordHash: string; role?: Role }): Promise<User> {
-    const user = this.create({ ...data, email: normalizeEmail(data.email), role: data.role ?? Role.USER });
+    const user = this.create({ ...data, email: canonicalEmail(data.email), role: data.role ?? Role.USER });
     try {
       return await conflictOnDuplicateEmail(async () => {
         await this.em.persist(user).flush();

@@ -7,7 +7,7 @@ import {
 } from "rate-limiter-flexible";
 import type { RedisClientType } from "redis";
 import type { Config } from "../config";
-import { normalizeEmail } from "../entities/user.repository";
+import { canonicalEmail } from "../entities/email";
 import { TooManyRequestsError } from "../errors";
 import { clientKey } from "./client-key";
 
@@ -67,10 +67,13 @@ export class LoginLimits {
     await consume(this.perIp, clientKey(ip));
   }
 
-  /** Counts a login attempt against the client and the account, before the password is checked. */
-  async startLogin(email: string, ip: string): Promise<LoginAttempt> {
-    await this.countAttempt(ip);
-    const account = accountKey(email);
+  /**
+   * Counts a login attempt against the account, before the password is checked (the client was counted
+   * by countAttempt). The account is the user's id when the email names one, so no spelling of an address
+   * reaches another account's budget; else the canonical email, so unknown addresses lock alike.
+   */
+  async startLogin(who: LoginAccount, ip: string): Promise<LoginAttempt> {
+    const account = accountKey(who);
     const client = `${account}:${clientKey(ip)}`;
     const known = (await this.knownClients.get(client)) !== null;
     const [limiter, key] = known ? [this.perKnownClient, client] : [this.perAccount, account];
@@ -98,9 +101,13 @@ export class LoginLimits {
   }
 }
 
-/** The account's counter key: the normalized email, hashed so keys stay short and hold no address. */
-function accountKey(email: string): string {
-  return createHash("sha256").update(normalizeEmail(email)).digest("base64url").slice(0, 32);
+/** Who a login attempt is on: the user when the email names one, else the email as typed. */
+export type LoginAccount = { userId: number } | { email: string };
+
+/** The account's counter key: the user's id, or the canonical email hashed so keys stay short and hold no address. */
+function accountKey(account: LoginAccount): string {
+  if ("userId" in account) return `u${account.userId}`;
+  return `e${createHash("sha256").update(canonicalEmail(account.email)).digest("base64url").slice(0, 32)}`;
 }
 
 async function consume(limiter: RateLimiterAbstract, key: string): Promise<void> {
