@@ -149,7 +149,7 @@ describe("updateUser", () => {
   it("refuses an email another user has, in any case (CONFLICT on fields.email)", async () => {
     const taken = await signUp(server);
     const { client, user } = await signUp(server);
-    const res = await client.gql(UPDATE_USER, { id: user.id, input: { email: taken.user.email.toUpperCase() } });
+    const res = await client.gql(UPDATE_USER, { id: user.id, input: { email: taken.user.email.toUpperCase(), currentPassword: STRONG_PASSWORD } });
     assert.deepEqual(codes(res), ["CONFLICT"]);
     assert.equal(typeof fieldsOf(res).email, "string");
     assert.equal((await userRow(user.id)).email, user.email);

@@ -56,6 +56,22 @@ export async function changePassword(ctx: Context, currentPassword: string, newP
   return true;
 }
 
+/**
+ * A user changing their own email proves it is them with their current password: a stolen session alone
+ * must not move the account (and its password resets) to another address. Counted like a login on the
+ * account (a wrong or missing password is a failed login), and limited per account and client like a
+ * registration, since each change tells whether an address is registered.
+ */
+export async function assertMayChangeOwnEmail(ctx: Context, user: User, currentPassword: string | null | undefined): Promise<void> {
+  ctx.services.hasher.assertCapacity();
+  await ctx.services.limits.countEmailChange(user.id, ctx.ip);
+  const attempt = await ctx.services.limits.startLogin({ userId: user.id }, ctx.ip);
+  await ctx.em.populate(user, ["passwordHash"]);
+  const ok = await ctx.services.hasher.verify(user.passwordHash, (currentPassword ?? "").slice(0, 1024));
+  if (!currentPassword || !ok) throw new BadUserInputError({ currentPassword: currentPassword ? "is not your current password" : "is required to change your email" });
+  await attempt.succeeded();
+}
+
 export function requireUser(ctx: Context): User {
   if (!ctx.user) throw new UnauthenticatedError();
   return ctx.user;

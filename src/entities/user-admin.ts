@@ -1,4 +1,4 @@
-import { requireUser } from "../auth/account";
+import { assertMayChangeOwnEmail, requireUser } from "../auth/account";
 import { assertValidNewAccount, emailProblem, fieldErrors, nameProblem } from "../auth/validation";
 import type { Context } from "../context";
 import type { EntityManager } from "@mikro-orm/core";
@@ -83,6 +83,7 @@ export interface UserChanges {
   email?: string | null;
   name?: string | null;
   role?: Role | null;
+  currentPassword?: string | null;
 }
 
 /**
@@ -103,6 +104,9 @@ export async function updateUser(ctx: Context, rawId: string, changes: UserChang
     }),
   );
   if (id === null) throw new NotFoundError("User");
+  if (id === actor.id && changes.email != null && canonicalEmail(changes.email) !== actor.email) {
+    await assertMayChangeOwnEmail(ctx, actor, changes.currentPassword);
+  }
 
   const { user, roleChanged } = await afterWriteTo(ctx, id, () => conflictOnDuplicateEmail(() =>
     lockingTransaction(ctx.em, async (em) => {

@@ -39,6 +39,7 @@ export class LoginLimits {
     private readonly perKnownClient: RateLimiterAbstract,
     private readonly knownClients: RateLimiterAbstract,
     private readonly perUserPasswordCheck: RateLimiterAbstract,
+    private readonly perUserEmailChange: RateLimiterAbstract,
   ) {}
 
   static create(config: Config, redis: RedisClientType | null): LoginLimits {
@@ -59,6 +60,7 @@ export class LoginLimits {
       make("login-known-client", loginFailuresPerAccount, windowS),
       make("known-client", 1, KNOWN_CLIENT_S),
       make("password-check", loginFailuresPerAccount, windowS),
+      make("email-change", loginFailuresPerAccount, windowS),
     );
   }
 
@@ -83,6 +85,16 @@ export class LoginLimits {
         await Promise.all([limiter.delete(key), this.knownClients.set(client, 1, KNOWN_CLIENT_S)]);
       },
     };
+  }
+
+  /**
+   * Counts a change of one's own email, right password or not: each one tells whether an address is
+   * registered (CONFLICT), so the account gets `loginFailuresPerAccount` of them per window, and the client
+   * is counted as for a registration.
+   */
+  async countEmailChange(userId: number, ip: string): Promise<void> {
+    await this.countAttempt(ip);
+    await consume(this.perUserEmailChange, String(userId));
   }
 
   /**
