@@ -32,6 +32,7 @@ const envSchema = z.object({
   LOGIN_MAX_FAILURES_PER_ACCOUNT: int(10, 1),
   LOGIN_MAX_ATTEMPTS_PER_IP: int(100, 1),
   RATE_LIMIT_WINDOW_S: int(900, 1),
+  ANON_SESSIONS_MAX_PER_IP: int(300, 1),
   GRAPHQL_MAX_DEPTH: int(10, 1),
   GRAPHQL_MAX_ALIASES: int(15, 1),
   GRAPHQL_MAX_TOKENS: int(2000, 1),
@@ -80,6 +81,8 @@ export interface Config {
   limits: {
     loginFailuresPerAccount: number;
     loginAttemptsPerIp: number;
+    /** New anonymous sessions (a guest's first cart write) per client per window. */
+    anonSessionsPerIp: number;
     windowS: number;
     maxDepth: number;
     maxAliases: number;
@@ -165,6 +168,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     limits: {
       loginFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       loginAttemptsPerIp: e.LOGIN_MAX_ATTEMPTS_PER_IP,
+      anonSessionsPerIp: e.ANON_SESSIONS_MAX_PER_IP,
       windowS: e.RATE_LIMIT_WINDOW_S,
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxAliases: e.GRAPHQL_MAX_ALIASES,

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { codes } from "./helpers/client";
 import { startInstance, type Instance } from "./helpers/instances";
+import { ADD_TO_CART, ADMIN_ENV, createProduct, loginAdmin } from "./helpers/shop";
 import { processEnv, startTestServer, type TestServer } from "./helpers/server";
 
 const post = (url: string, body: unknown) =>
@@ -83,5 +84,25 @@ describe("the prepared documents are bounded in bytes as well as in number", () 
     }
     assert.equal(await servedPrepared(documents[0]), false, "the oldest documents were forgotten");
     assert.equal(await servedPrepared(documents.at(-1)!), true, "the newest is still kept");
+  });
+});
+
+describe("anonymous sessions are limited per client", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer("anon_sessions", { ...ADMIN_ENV, ANON_SESSIONS_MAX_PER_IP: "5" });
+  });
+  after(() => server?.close());
+
+  it("cookieless cart writes past ANON_SESSIONS_MAX_PER_IP are TOO_MANY_REQUESTS and store no session; a guest's own session keeps writing", async () => {
+    const product = await createProduct(await loginAdmin(server.client()));
+    const guest = server.client();
+    const answers: unknown[] = [];
+    answers.push(codes(await guest.gql(ADD_TO_CART, { productId: product.id }))[0] ?? "OK");
+    for (let i = 0; i < 6; i++) answers.push(codes(await server.client().gql(ADD_TO_CART, { productId: product.id }))[0] ?? "OK");
+    assert.deepEqual(answers, ["OK", "OK", "OK", "OK", "OK", "TOO_MANY_REQUESTS", "TOO_MANY_REQUESTS"]);
+    const [{ carts }] = await server.sql("SELECT COUNT(*) AS carts FROM carts WHERE session_key IS NOT NULL");
+    assert.equal(Number(carts), 5);
+    assert.equal((await guest.ok(ADD_TO_CART, { productId: product.id })).addToCart.itemCount, 2, "an existing session is not counted again");
   });
 });

@@ -40,6 +40,7 @@ export class LoginLimits {
     private readonly knownClients: RateLimiterAbstract,
     private readonly perUserPasswordCheck: RateLimiterAbstract,
     private readonly perUserEmailChange: RateLimiterAbstract,
+    private readonly anonSessionsPerIp: RateLimiterAbstract,
   ) {}
 
   static create(config: Config, redis: RedisClientType | null): LoginLimits {
@@ -61,6 +62,7 @@ export class LoginLimits {
       make("known-client", 1, KNOWN_CLIENT_S),
       make("password-check", loginFailuresPerAccount, windowS),
       make("email-change", loginFailuresPerAccount, windowS),
+      make("anon-session", config.limits.anonSessionsPerIp, windowS),
     );
   }
 
@@ -85,6 +87,11 @@ export class LoginLimits {
         await Promise.all([limiter.delete(key), this.knownClients.set(client, 1, KNOWN_CLIENT_S)]);
       },
     };
+  }
+
+  /** Counts a new anonymous session (a guest's first cart write) from this client: each one stores a session and a cart. */
+  async countAnonymousSession(ip: string): Promise<void> {
+    await consume(this.anonSessionsPerIp, clientKey(ip));
   }
 
   /**
