@@ -107,7 +107,7 @@ describe("updateUser", () => {
   it("lets a USER change their own email and name; the email is stored lower-cased and logs in", async () => {
     const { client, user } = await signUp(server);
     const email = uniqueEmail("Moved");
-    const { updateUser } = await client.ok(UPDATE_USER, { id: user.id, input: { email, name: " New Name " } });
+    const { updateUser } = await client.ok(UPDATE_USER, { id: user.id, input: { email, name: " New Name ", currentPassword: STRONG_PASSWORD } });
     assert.deepEqual([updateUser.email, updateUser.name, updateUser.role], [email.toLowerCase(), "New Name", "USER"]);
     assert.equal((await login(server.client(), email)).data.login.id, user.id);
     assert.deepEqual(codes(await login(server.client(), user.email)), ["BAD_USER_INPUT"]);
