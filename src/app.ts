@@ -20,6 +20,7 @@ import { requestDeadline } from "./http/request-deadline";
 import { operationMetrics } from "./http/operation-metrics";
 import { graphqlOutcome, graphqlRequestLogging, linkResponse, requestLogger } from "./http/request-log";
 import { securityHeaders } from "./http/security-headers";
+import { persistedQueryGuard, persistedQueryNotFoundStatus } from "./http/persisted-query-guard";
 import { serviceUnavailableStatus } from "./http/status-plugin";
 import { loadTrustedDocuments, trustedDocumentsHandler } from "./http/trusted-documents";
 import { costLimitPlugin } from "./limits/query-cost";
@@ -76,7 +77,7 @@ export async function createApp(services: Services, httpServer: Server, extensio
       throw err;
     }
   };
-  const prepared = new PreparedOperations({ schema, context, formatError, includeStacktrace, stringifyResult, maxDocuments: config.preparedDocuments, maxCost: config.limits.maxCost });
+  const prepared = new PreparedOperations({ schema, context, formatError, includeStacktrace, stringifyResult, maxDocuments: config.preparedDocuments, maxBytes: config.preparedDocumentsMaxBytes, maxCost: config.limits.maxCost });
   // Compiled now, and served by the fast path from their first request on.
   for (const document of trusted) prepared.preload(document.text, document.document);
 
@@ -90,6 +91,8 @@ export async function createApp(services: Services, httpServer: Server, extensio
       // After the dependencies' own timeouts (DEPENDENCY_TIMEOUT_MS) had their chance; 1.8 s by default, within the contract's 2 s.
       requestDeadline(deadlineMs),
       express.json({ limit: config.limits.maxBodyBytes }),
+      // A persisted-query hash that is malformed or does not match its query: 400 before anything else reads it.
+      persistedQueryGuard,
       trustedDocumentsHandler(trusted, config.trustedDocuments?.only ?? false),
       // After the body is read: from here on everything is promises, which carry the span as the current one.
       ...(services.tracing ? [services.tracing.operationSpans(graphqlOutcome)] : []),
@@ -105,6 +108,8 @@ export async function createApp(services: Services, httpServer: Server, extensio
       { name: "cache-control-disabled", plugin: ApolloServerPluginCacheControlDisabled() },
       // The fast path answers 503 the same way (prepared-operations.ts, serve).
       { name: "service-unavailable-status", plugin: serviceUnavailableStatus, fastPath: "honoured" },
+      // Only for requests that name a persisted query by hash, which the fast path never takes.
+      { name: "persisted-query-not-found-status", plugin: persistedQueryNotFoundStatus, fastPath: "honoured" },
       // The fast path logs the errors and records the outcome the same way (prepared-operations.ts, serve).
       { name: "request-logging", plugin: graphqlRequestLogging, fastPath: "honoured" },
       // The fast path checks the cost with the request's variables the same way (prepared-operations.ts, checkCost).

@@ -59,6 +59,7 @@ const envSchema = z.object({
   LOGIN_MAX_FAILURES_PER_ACCOUNT: int(10, 1),
   LOGIN_MAX_ATTEMPTS_PER_IP: int(100, 1),
   RATE_LIMIT_WINDOW_S: int(900, 1),
+  ANON_SESSIONS_MAX_PER_IP: int(300, 1),
   GRAPHQL_MAX_DEPTH: int(10, 1),
   GRAPHQL_MAX_ALIASES: int(15, 1),
   GRAPHQL_MAX_TOKENS: int(2000, 1),
@@ -66,6 +67,8 @@ const envSchema = z.object({
   GRAPHQL_MAX_BODY_BYTES: int(65536, 1024),
   // Documents Apollo has validated that later requests run without its pipeline; 0 turns that off.
   GRAPHQL_PREPARED_DOCUMENTS: int(1000, 0),
+  // ... and at most this many bytes of their text (a parsed document takes several times its text).
+  GRAPHQL_PREPARED_DOCUMENTS_MAX_BYTES: int(4 * 1024 * 1024, 0),
   // Hashes beyond the number of cores only take turns: no more throughput, more memory (19 MiB each),
   // and every login waits longer. The default is the cores this process may use, at most 4.
   PASSWORD_HASH_CONCURRENCY: int(Math.max(1, Math.min(4, availableParallelism())), 1),
@@ -158,6 +161,8 @@ export interface Config {
   limits: {
     loginFailuresPerAccount: number;
     loginAttemptsPerIp: number;
+    /** New anonymous sessions (a guest's first cart write) per client per window. */
+    anonSessionsPerIp: number;
     windowS: number;
     maxDepth: number;
     maxAliases: number;
@@ -170,6 +175,8 @@ export interface Config {
   };
   /** How many validated documents are kept to run without Apollo's pipeline (0: every request goes through it). */
   preparedDocuments: number;
+  /** The most bytes of document text they may hold together (oldest forgotten first). */
+  preparedDocumentsMaxBytes: number;
   userCache: { ttlS: number; maxEntries: number };
   shutdownGraceS: number;
   dependencyTimeoutMs: number;
@@ -290,6 +297,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     limits: {
       loginFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       loginAttemptsPerIp: e.LOGIN_MAX_ATTEMPTS_PER_IP,
+      anonSessionsPerIp: e.ANON_SESSIONS_MAX_PER_IP,
       windowS: e.RATE_LIMIT_WINDOW_S,
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxAliases: e.GRAPHQL_MAX_ALIASES,
@@ -301,6 +309,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       hashNice: e.PASSWORD_HASH_NICE,
     },
     preparedDocuments: e.GRAPHQL_PREPARED_DOCUMENTS,
+    preparedDocumentsMaxBytes: e.GRAPHQL_PREPARED_DOCUMENTS_MAX_BYTES,
     userCache: { ttlS: e.USER_CACHE_TTL_S, maxEntries: e.USER_CACHE_MAX_ENTRIES },
     shutdownGraceS: e.SHUTDOWN_GRACE_S,
     dependencyTimeoutMs: e.DEPENDENCY_TIMEOUT_MS,

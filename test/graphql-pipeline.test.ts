@@ -126,6 +126,7 @@ describe("the fast path takes JSON bodies only, so Apollo's CSRF rule holds on i
       includeStacktrace: false,
       stringifyResult: JSON.stringify,
       maxDocuments: 10,
+      maxBytes: 4_194_304,
       maxCost: 5000,
     });
     const query = "query Me { me { id } }";

@@ -45,7 +45,7 @@ describe("one email, many clients at once", () => {
     const email = uniqueEmail("Wanted");
     const responses = await Promise.all(
       users.map(({ client, user }, i) =>
-        client.gql(UPDATE_USER, { id: user.id, input: { email: i % 2 ? email.toUpperCase() : email } }),
+        client.gql(UPDATE_USER, { id: user.id, input: { email: i % 2 ? email.toUpperCase() : email, currentPassword: STRONG_PASSWORD } }),
       ),
     );
     assert.deepEqual(outcomes(responses), oneOkRestConflict);

@@ -53,7 +53,7 @@ describe("users on SQLite", () => {
   it("an email taken in another case is CONFLICT on update", async () => {
     const taken = await signUp(server);
     const { client, user } = await signUp(server);
-    const res = await client.gql(UPDATE_USER, { id: user.id, input: { email: taken.user.email.toUpperCase() } });
+    const res = await client.gql(UPDATE_USER, { id: user.id, input: { email: taken.user.email.toUpperCase(), currentPassword: STRONG_PASSWORD } });
     assert.deepEqual(codes(res), ["CONFLICT"]);
   });
 

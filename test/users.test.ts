@@ -107,7 +107,7 @@ describe("updateUser", () => {
   it("lets a USER change their own email and name; the email is stored lower-cased and logs in", async () => {
     const { client, user } = await signUp(server);
     const email = uniqueEmail("Moved");
-    const { updateUser } = await client.ok(UPDATE_USER, { id: user.id, input: { email, name: " New Name " } });
+    const { updateUser } = await client.ok(UPDATE_USER, { id: user.id, input: { email, name: " New Name ", currentPassword: STRONG_PASSWORD } });
     assert.deepEqual([updateUser.email, updateUser.name, updateUser.role], [email.toLowerCase(), "New Name", "USER"]);
     assert.equal((await login(server.client(), email)).data.login.id, user.id);
     assert.deepEqual(codes(await login(server.client(), user.email)), ["BAD_USER_INPUT"]);
@@ -149,7 +149,7 @@ describe("updateUser", () => {
   it("refuses an email another user has, in any case (CONFLICT on fields.email)", async () => {
     const taken = await signUp(server);
     const { client, user } = await signUp(server);
-    const res = await client.gql(UPDATE_USER, { id: user.id, input: { email: taken.user.email.toUpperCase() } });
+    const res = await client.gql(UPDATE_USER, { id: user.id, input: { email: taken.user.email.toUpperCase(), currentPassword: STRONG_PASSWORD } });
     assert.deepEqual(codes(res), ["CONFLICT"]);
     assert.equal(typeof fieldsOf(res).email, "string");
     assert.equal((await userRow(user.id)).email, user.email);

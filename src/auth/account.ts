@@ -36,14 +36,16 @@ export async function register(ctx: Context, input: { email: string; name: strin
  */
 export async function login(ctx: Context, email: string, password: string, rememberMe: boolean): Promise<User> {
   ctx.services.hasher.assertCapacity();
+  await ctx.services.limits.countAttempt(ctx.ip);
+  const user = email.length <= 1024 ? await ctx.em.getRepository(User).findForLogin(email) : null;
   let attempt: LoginAttempt;
   try {
-    attempt = await ctx.services.limits.startLogin(email, ctx.ip);
+    attempt = await ctx.services.limits.startLogin(user ? { userId: user.id } : { email: email.slice(0, 1024) }, ctx.ip);
   } catch (err) {
-    if (err instanceof TooManyRequestsError) await recordThrottleOf(ctx, email);
+    // Only for an account that exists: an unknown email is what an attacker typed, not an event.
+    if (err instanceof TooManyRequestsError && user) await recordThrottle(ctx, user.id);
     throw err;
   }
-  const user = email.length <= 254 ? await ctx.em.getRepository(User).findForLogin(email) : null;
   const ok = await ctx.services.hasher.verify(user?.passwordHash, password.slice(0, 1024));
   if (!user || !ok) {
     ctx.services.metrics?.loginFailed();
@@ -119,9 +121,20 @@ export async function recordThrottle(ctx: Context, userId: number): Promise<void
   }
 }
 
-async function recordThrottleOf(ctx: Context, email: string): Promise<void> {
-  const user = email.length <= 254 ? await ctx.em.getRepository(User).findForLogin(email) : null;
-  if (user) await recordThrottle(ctx, user.id);
+/**
+ * A user changing their own email proves it is them with their current password: a stolen session alone
+ * must not move the account (and its password resets) to another address. Counted like a login on the
+ * account (a wrong or missing password is a failed login), and limited per account and client like a
+ * registration, since each change tells whether an address is registered.
+ */
+export async function assertMayChangeOwnEmail(ctx: Context, user: User, currentPassword: string | null | undefined): Promise<void> {
+  ctx.services.hasher.assertCapacity();
+  await ctx.services.limits.countEmailChange(user.id, ctx.ip);
+  const attempt = await ctx.services.limits.startLogin({ userId: user.id }, ctx.ip);
+  await ctx.em.populate(user, ["passwordHash"]);
+  const ok = await ctx.services.hasher.verify(user.passwordHash, (currentPassword ?? "").slice(0, 1024));
+  if (!currentPassword || !ok) throw new BadUserInputError({ currentPassword: currentPassword ? "is not your current password" : "is required to change your email" });
+  await attempt.succeeded();
 }
 
 export function requireUser(ctx: Context): User {

@@ -1,16 +1,22 @@
 import { assertValid, type FieldErrors } from "../errors";
+import { canonicalEmail, hasInvisibleCharacters } from "../entities/email";
 import { passwordProblem } from "./password-policy";
 
 // Deliberately simple: one @, no spaces, a dot in the domain. Deliverability is the mail server's call.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** Checked on the canonical form, the one stored (NFKC may turn a full-width `＠` into `@`). */
 export function emailProblem(email: string): string | null {
-  const trimmed = email.trim();
-  if (trimmed.length > 254) return "must be at most 254 characters";
-  return EMAIL.test(trimmed) ? null : "must be a valid email address";
+  if (hasInvisibleCharacters(email)) return INVISIBLE;
+  const canonical = canonicalEmail(email);
+  if (canonical.length > 254) return "must be at most 254 characters";
+  return EMAIL.test(canonical) ? null : "must be a valid email address";
 }
 
+const INVISIBLE = "must not contain control, zero-width or bidirectional characters";
+
 export function nameProblem(name: string): string | null {
+  if (hasInvisibleCharacters(name)) return INVISIBLE;
   const length = name.trim().length;
   if (length < 1) return "must not be empty";
   return length > 100 ? "must be at most 100 characters" : null;

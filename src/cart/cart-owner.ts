@@ -18,5 +18,7 @@ export function currentOwner(ctx: Context): CartOwner | null {
 /** The owner for writing: an anonymous visitor gets a session now, since the cart is keyed by it. */
 export async function ownerForWriting(ctx: Context): Promise<CartOwner> {
   if (ctx.user) return { userId: ctx.user.id };
+  // A new session stores a session and a cart row: limited per client (ANON_SESSIONS_MAX_PER_IP).
+  if (!ctx.session.publicId) await ctx.services.limits.countAnonymousSession(ctx.ip);
   return { sessionKey: await ctx.session.ensureStarted() };
 }

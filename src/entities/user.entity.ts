@@ -14,7 +14,10 @@ export class User {
   @PrimaryKey({ type: "integer", autoincrement: true })
   id!: number;
 
-  /** Stored lower-cased, so uniqueness is case-insensitive on MySQL and SQLite alike. */
+  /**
+   * Stored in its canonical form (entities/email.ts), in a column compared byte for byte (utf8mb4_bin on
+   * MySQL, see migrations/mysql/Migration20261204230000.ts), so the form alone decides identity.
+   */
   @Field()
   @Unique({ name: "users_email_unique" })
   @Property({ type: "string", length: 254 })

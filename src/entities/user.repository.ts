@@ -6,7 +6,7 @@ import { ConflictError } from "../errors";
 import { Role } from "./role";
 import type { User } from "./user.entity";
 
-export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+import { canonicalEmail } from "./email";
 
 export const emailTaken = () =>
   new ConflictError("An account with this email already exists.", { fields: { email: "is already registered" } });
@@ -45,7 +45,7 @@ export class UserRepository extends EntityRepository<User> {
    * `findOne` with a populate cost several times the query.
    */
   async findForLogin(email: string): Promise<User | null> {
-    const row = await selectRow<UserRow>(this.em, userQuery(this.em, this.entityName, "login"), [normalizeEmail(email)]);
+    const row = await selectRow<UserRow>(this.em, userQuery(this.em, this.entityName, "login"), [canonicalEmail(email)]);
     return row ? this.em.map(this.entityName, row) : null;
   }
 
@@ -54,7 +54,7 @@ export class UserRepository extends EntityRepository<User> {
    * is written in the same transaction (the new account's verification mail).
    */
   async add(data: { email: string; name: string; passwordHash: string; role?: Role }, alongside?: (user: User) => void): Promise<User> {
-    const user = this.create({ ...data, email: normalizeEmail(data.email), role: data.role ?? Role.USER });
+    const user = this.create({ ...data, email: canonicalEmail(data.email), role: data.role ?? Role.USER });
     alongside?.(user);
     try {
       return await conflictOnDuplicateEmail(async () => {

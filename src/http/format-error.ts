@@ -26,6 +26,22 @@ export function classifyError(formatted: Pick<GraphQLFormattedError, "extensions
 // for someone who cannot introspect it.
 const SUGGESTION = / ?Did you mean [^?]*\?/g;
 
+// graphql-js's variable coercion error: 'Variable "$x" got invalid value <the value> [at "x.field"]; <reason>',
+// and the reason often repeats the value.
+const INVALID_VARIABLE = /^Variable "(\$[_A-Za-z][_0-9A-Za-z]*)" got invalid value /;
+const AT_PATH = / at "([_A-Za-z][_0-9A-Za-z.[\]]*)"; /g;
+
+/**
+ * A variable that did not coerce is named, with the field within it, but what was sent is not echoed back:
+ * it may be a password, and it lands in clients' logs and error reports.
+ */
+function withoutSubmittedValue(message: string): string {
+  const variable = INVALID_VARIABLE.exec(message)?.[1];
+  if (!variable) return message;
+  const at = [...message.matchAll(AT_PATH)].at(-1)?.[1];
+  return `Variable "${variable}" got an invalid value${at ? ` at "${at}"` : ""}.`;
+}
+
 /**
  * The one place unknown errors are masked. Contract errors pass through; an unreachable MySQL or Redis
  * becomes SERVICE_UNAVAILABLE; anything else is answered as INTERNAL_SERVER_ERROR with no detail outside
@@ -34,8 +50,10 @@ const SUGGESTION = / ?Did you mean [^?]*\?/g;
 export function makeFormatError(options: { exposeInternals: boolean; hideSuggestions: boolean }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     switch (classifyError(formatted, error)) {
-      case "expected":
-        return options.hideSuggestions ? { ...formatted, message: formatted.message.replace(SUGGESTION, "") } : formatted;
+      case "expected": {
+        const message = withoutSubmittedValue(formatted.message);
+        return { ...formatted, message: options.hideSuggestions ? message.replace(SUGGESTION, "") : message };
+      }
       case "dependency":
         return {
           message: "A backing service is unavailable. Try again shortly.",

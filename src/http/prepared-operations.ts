@@ -30,12 +30,16 @@ export interface PreparedOperationsOptions {
   stringifyResult(result: unknown): string;
   /** How many distinct documents are remembered (oldest forgotten first). */
   maxDocuments: number;
+  /** How many bytes of document text they may take together (oldest forgotten first). */
+  maxBytes: number;
   /** GRAPHQL_MAX_COST, checked as Apollo's cost plugin checks it (src/limits/query-cost.ts). */
   maxCost: number;
 }
 
 interface Prepared {
   document: DocumentNode;
+  /** Its text's length in UTF-8 bytes. */
+  bytes: number;
   /** Per operation name asked for (null: none) that Apollo resolved this document with. */
   operations: Map<string | null, ResolvedOperation>;
 }
@@ -83,6 +87,8 @@ interface Operation {
 export class PreparedOperations {
   private readonly documents = new Map<string, Prepared>();
   private readonly trusted = new Map<string, Prepared>();
+  /** The UTF-8 bytes of the documents' texts, the measure of what they hold (parsed, compiled) in memory. */
+  private bytes = 0;
   private readonly contentTypes = new Map<string, string | null>();
   private serving = true;
 
@@ -109,7 +115,7 @@ export class PreparedOperations {
    */
   preload(query: string, document: DocumentNode): void {
     const operations = document.definitions.flatMap((d) => (d.kind === "OperationDefinition" ? [{ name: d.name?.value, type: d.operation as string }] : []));
-    const prepared: Prepared = { document, operations: new Map() };
+    const prepared: Prepared = { document, bytes: Buffer.byteLength(query), operations: new Map() };
     for (const { name, type } of operations) {
       const resolved: ResolvedOperation = { name, type };
       if (name !== undefined) prepared.operations.set(name, resolved);
@@ -138,8 +144,20 @@ export class PreparedOperations {
       if (!known.operations.has(requested)) known.operations.set(requested, resolved);
       return;
     }
-    if (this.documents.size >= this.options.maxDocuments) this.documents.delete(this.documents.keys().next().value!);
-    this.documents.set(query, { document, operations: new Map([[requested, resolved]]) });
+    const bytes = Buffer.byteLength(query);
+    if (bytes > this.options.maxBytes) return;
+    while (this.documents.size > 0 && (this.documents.size >= this.options.maxDocuments || this.bytes + bytes > this.options.maxBytes)) {
+      const oldest = this.documents.entries().next().value!;
+      this.documents.delete(oldest[0]);
+      this.bytes -= oldest[1].bytes;
+    }
+    this.documents.set(query, { document, bytes, operations: new Map([[requested, resolved]]) });
+    this.bytes += bytes;
+  }
+
+  /** How many documents are remembered and the bytes of their text (for tests and figures). */
+  size(): { documents: number; bytes: number } {
+    return { documents: this.documents.size, bytes: this.bytes };
   }
 
   private match(req: Request): Operation | undefined {

@@ -7,7 +7,7 @@ import {
 } from "rate-limiter-flexible";
 import type { RedisClientType } from "redis";
 import type { Config } from "../config";
-import { normalizeEmail } from "../entities/user.repository";
+import { canonicalEmail } from "../entities/email";
 import { TooManyRequestsError } from "../errors";
 import type { LoginThrottle } from "../observability/metrics";
 import { clientKey } from "./client-key";
@@ -43,6 +43,8 @@ export class LoginLimits {
     private readonly perPendingLogin: RateLimiterAbstract,
     private readonly throttleLogged: RateLimiterAbstract,
     private readonly onThrottle: (limit: LoginThrottle) => void,
+    private readonly perUserEmailChange: RateLimiterAbstract,
+    private readonly anonSessionsPerIp: RateLimiterAbstract,
   ) {}
 
   /** @param onThrottle told of every attempt a limit refused (the login_throttled metric). */
@@ -67,6 +69,8 @@ export class LoginLimits {
       make("second-factor", SECOND_FACTOR_TRIES, config.twoFactor.pendingLoginS),
       make("throttle-logged", 1, windowS),
       onThrottle,
+      make("email-change", loginFailuresPerAccount, windowS),
+      make("anon-session", config.limits.anonSessionsPerIp, windowS),
     );
   }
 
@@ -75,10 +79,13 @@ export class LoginLimits {
     await this.consume(this.perIp, clientKey(ip), "ip");
   }
 
-  /** Counts a login attempt against the client and the account, before the password is checked. */
-  async startLogin(email: string, ip: string): Promise<LoginAttempt> {
-    await this.countAttempt(ip);
-    const account = accountKey(email);
+  /**
+   * Counts a login attempt against the account, before the password is checked (the client was counted
+   * by countAttempt). The account is the user's id when the email names one, so no spelling of an address
+   * reaches another account's budget; else the canonical email, so unknown addresses lock alike.
+   */
+  async startLogin(who: LoginAccount, ip: string): Promise<LoginAttempt> {
+    const account = accountKey(who);
     const client = `${account}:${clientKey(ip)}`;
     const known = (await this.knownClients.get(client)) !== null;
     const [limiter, key] = known ? [this.perKnownClient, client] : [this.perAccount, account];
@@ -88,6 +95,21 @@ export class LoginLimits {
         await Promise.all([limiter.delete(key), this.knownClients.set(client, 1, KNOWN_CLIENT_S)]);
       },
     };
+  }
+
+  /** Counts a new anonymous session (a guest's first cart write) from this client: each one stores a session and a cart. */
+  async countAnonymousSession(ip: string): Promise<void> {
+    await this.consume(this.anonSessionsPerIp, clientKey(ip), "anon_session");
+  }
+
+  /**
+   * Counts a change of one's own email, right password or not: each one tells whether an address is
+   * registered (CONFLICT), so the account gets `loginFailuresPerAccount` of them per window, and the client
+   * is counted as for a registration.
+   */
+  async countEmailChange(userId: number, ip: string): Promise<void> {
+    await this.countAttempt(ip);
+    await this.consume(this.perUserEmailChange, String(userId), "email_change");
   }
 
   /**
@@ -147,15 +169,19 @@ export class LoginLimits {
    * Forgets an account's failed logins and password checks (after a password reset: whoever failed before
    * was guessing a password that no longer exists).
    */
-  async forgiveFailures(email: string, userId: number): Promise<void> {
-    await Promise.all([this.perAccount.delete(accountKey(email)), this.perUserPasswordCheck.delete(String(userId))]);
+  async forgiveFailures(userId: number): Promise<void> {
+    await Promise.all([this.perAccount.delete(accountKey({ userId })), this.perUserPasswordCheck.delete(String(userId))]);
   }
 }
 
 /** Wrong codes allowed per pending login (API.md); each also counts as a failed login of the account. */
 export const SECOND_FACTOR_TRIES = 5;
 
-/** The account's counter key: the normalized email, hashed so keys stay short and hold no address. */
-function accountKey(email: string): string {
-  return createHash("sha256").update(normalizeEmail(email)).digest("base64url").slice(0, 32);
+/** Who a login attempt is on: the user when the email names one, else the email as typed. */
+export type LoginAccount = { userId: number } | { email: string };
+
+/** The account's counter key: the user's id, or the canonical email hashed so keys stay short and hold no address. */
+function accountKey(account: LoginAccount): string {
+  if ("userId" in account) return `u${account.userId}`;
+  return `e${createHash("sha256").update(canonicalEmail(account.email)).digest("base64url").slice(0, 32)}`;
 }

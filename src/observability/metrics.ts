@@ -10,7 +10,7 @@ export interface GaugeSource {
 }
 
 /** Why a login was refused before or after its hash: what operators alert on. */
-export type LoginThrottle = "ip" | "account" | "known_client" | "password_check";
+export type LoginThrottle = "ip" | "account" | "known_client" | "password_check" | "email_change" | "anon_session";
 
 /**
  * The API's Prometheus metrics, one registry per running server (tests run several in one process).

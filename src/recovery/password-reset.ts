@@ -2,7 +2,7 @@ import type { Context } from "../context";
 import { TokenKind } from "../entities/account-token.entity";
 import { PasswordResetRequest } from "../entities/password-reset-request.entity";
 import { User } from "../entities/user.entity";
-import { normalizeEmail } from "../entities/user.repository";
+import { canonicalEmail } from "../entities/email";
 import { assertValid } from "../errors";
 import { passwordProblem } from "../auth/password-policy";
 import { fieldErrors } from "../auth/validation";
@@ -17,7 +17,7 @@ import { claimToken, findLiveToken, invalidToken } from "./tokens";
 export async function requestPasswordReset(ctx: Context, email: string): Promise<boolean> {
   await ctx.services.limits.countAttempt(ctx.ip);
   const em = ctx.em.fork();
-  em.create(PasswordResetRequest, { email: normalizeEmail(email).slice(0, 254) });
+  em.create(PasswordResetRequest, { email: canonicalEmail(email).slice(0, 254) });
   await em.flush();
   return true;
 }
@@ -52,6 +52,6 @@ export async function resetPassword(ctx: Context, token: string, newPassword: st
   } else {
     await ctx.services.sessions.end(user.id);
   }
-  await ctx.services.limits.forgiveFailures(user.email, user.id);
+  await ctx.services.limits.forgiveFailures(user.id);
   return true;
 }

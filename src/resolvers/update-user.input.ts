@@ -12,4 +12,7 @@ export class UpdateUserInput {
 
   @Field(() => Role, { nullable: true, description: "ADMIN only, except to repeat one's current role." })
   role?: Role | null;
+
+  @Field(() => String, { nullable: true, description: "Required to change one's own email; not for an ADMIN changing someone else's." })
+  currentPassword?: string | null;
 }

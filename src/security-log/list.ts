@@ -5,7 +5,7 @@ import { Role } from "../entities/role";
 import { SecurityEvent } from "../entities/security-event.entity";
 import { parseId } from "../entities/ids";
 import { ForbiddenError } from "../errors";
-import type { Connection } from "../resolvers/connection.type";
+import type { Connection } from "../db/pagination";
 
 const EMPTY: Connection<SecurityEvent> = { edges: [], totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null } };
 

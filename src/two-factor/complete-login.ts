@@ -33,7 +33,7 @@ export async function completeLogin(ctx: Context, code: string): Promise<User> {
   }
   let attempt;
   try {
-    attempt = await limits.startLogin(user.email, ctx.ip);
+    attempt = await limits.startLogin({ userId: user.id }, ctx.ip);
   } catch (err) {
     if (err instanceof TooManyRequestsError) await recordThrottle(ctx, user.id);
     throw err;

@@ -1,4 +1,4 @@
-import { requireUser } from "../auth/account";
+import { assertMayChangeOwnEmail, requireUser } from "../auth/account";
 import { assertValidNewAccount, emailProblem, fieldErrors, nameProblem } from "../auth/validation";
 import type { Context } from "../context";
 import type { EntityManager } from "@mikro-orm/core";
@@ -9,7 +9,8 @@ import { paginate, type Connection } from "../db/pagination";
 import { Role } from "../entities/role";
 import { substringMatch } from "../db/search";
 import { User } from "../entities/user.entity";
-import { conflictOnDuplicateEmail, normalizeEmail } from "../entities/user.repository";
+import { canonicalEmail } from "../entities/email";
+import { conflictOnDuplicateEmail } from "../entities/user.repository";
 import { onAccountCreated, onEmailChanged } from "../recovery/account-mail";
 import { actedOn, recordSecurityEvent } from "../security-log/record";
 import { SecurityEventType } from "../entities/security-event-type";
@@ -80,6 +81,7 @@ export interface UserChanges {
   email?: string | null;
   name?: string | null;
   role?: Role | null;
+  currentPassword?: string | null;
 }
 
 /**
@@ -100,6 +102,9 @@ export async function updateUser(ctx: Context, rawId: string, changes: UserChang
     }),
   );
   if (id === null) throw new NotFoundError("User");
+  if (id === actor.id && changes.email != null && canonicalEmail(changes.email) !== actor.email) {
+    await assertMayChangeOwnEmail(ctx, actor, changes.currentPassword);
+  }
 
   const { user, roleChanged } = await afterWriteTo(ctx, id, () => conflictOnDuplicateEmail(() =>
     lockingTransaction(ctx.em, async (em) => {
@@ -109,12 +114,12 @@ export async function updateUser(ctx: Context, rawId: string, changes: UserChang
       if (!user) throw new NotFoundError("User");
       if (mayRemoveAdmin && admins.includes(id) && admins.length === 1) throw lastAdmin();
       const roleChanged = changes.role != null && changes.role !== user.role;
-      const emailChanged = changes.email != null && normalizeEmail(changes.email) !== user.email;
+      const emailChanged = changes.email != null && canonicalEmail(changes.email) !== user.email;
       // Someone else's account, or a role change: an ADMIN's write (see assertActingAdmin).
       if (id !== actor.id || roleChanged) await assertActingAdmin(em, actor);
       if (changes.role != null) user.role = changes.role;
       const oldEmail = user.email;
-      if (changes.email != null) user.email = normalizeEmail(changes.email);
+      if (changes.email != null) user.email = canonicalEmail(changes.email);
       if (user.email !== oldEmail) await onEmailChanged(em, user, oldEmail, ctx.services.config.mail);
       if (emailChanged) await recordSecurityEvent(em, actedOn(ctx, SecurityEventType.EMAIL_CHANGED, id));
       if (roleChanged) await recordSecurityEvent(em, actedOn(ctx, SecurityEventType.ROLE_CHANGED, id));
