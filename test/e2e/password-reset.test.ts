@@ -6,7 +6,7 @@ import { registerUser } from "../helpers/factories";
 import { mailEnv } from "../helpers/recovery";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { SmtpPeer } from "../helpers/smtp-peer";
-import { hostWebApp, type WebAppHost } from "../helpers/web-app";
+import { hostWebApp, type WebAppHost, WEB_APP_SERVER_ENV } from "../helpers/web-app";
 
 let peer: SmtpPeer;
 let server: TestServer;
@@ -17,6 +17,7 @@ before(async () => {
   peer = await new SmtpPeer().start();
   web = await hostWebApp();
   server = await startTestServer("e2e_reset", {
+    ...WEB_APP_SERVER_ENV,
     ...mailEnv(peer),
     CORS_ORIGINS: web.origin,
     PASSWORD_RESET_URL: `${web.origin}/reset-password?token={token}`,

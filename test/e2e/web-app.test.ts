@@ -4,7 +4,7 @@ import type { Browser, Page } from "playwright-core";
 import { launchChromium, scenario, screenshot, watchPage } from "../helpers/browser";
 import { STRONG_PASSWORD, login, uniqueEmail } from "../helpers/factories";
 import { startTestServer, type TestServer } from "../helpers/server";
-import { hostWebApp, type WebAppHost } from "../helpers/web-app";
+import { hostWebApp, type WebAppHost, WEB_APP_SERVER_ENV } from "../helpers/web-app";
 
 const ADMIN = { email: "shopkeeper@example.test", password: "brass counter and till 2026" };
 
@@ -15,6 +15,7 @@ let browser: Browser;
 before(async () => {
   web = await hostWebApp();
   server = await startTestServer("e2e_web", {
+    ...WEB_APP_SERVER_ENV,
     CORS_ORIGINS: web.origin,
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,

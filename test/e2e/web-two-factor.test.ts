@@ -5,7 +5,7 @@ import { launchChromium, scenario, screenshot, watchPage } from "../helpers/brow
 import { STRONG_PASSWORD, registerUser } from "../helpers/factories";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { codeAt, waitForFreshStep } from "../helpers/two-factor";
-import { hostWebApp, type WebAppHost } from "../helpers/web-app";
+import { hostWebApp, type WebAppHost, WEB_APP_SERVER_ENV } from "../helpers/web-app";
 
 let server: TestServer;
 let web: WebAppHost;
@@ -13,7 +13,7 @@ let browser: Browser;
 
 before(async () => {
   web = await hostWebApp();
-  server = await startTestServer("e2e_two_factor", { CORS_ORIGINS: web.origin });
+  server = await startTestServer("e2e_two_factor", { ...WEB_APP_SERVER_ENV, CORS_ORIGINS: web.origin });
   await web.build(server.url);
   browser = await launchChromium();
 });

@@ -9,6 +9,8 @@ import express from "express";
 
 const ROOT = path.resolve(__dirname, "../../..");
 export const WEB_APP_DIR = path.join(ROOT, "examples", "web");
+/** The build sends document ids, so the API it talks to runs with the app's manifest, as in production. */
+export const WEB_APP_SERVER_ENV = { TRUSTED_DOCUMENTS: path.join(WEB_APP_DIR, "src", "gql", "persisted-documents.json") };
 
 export interface WebAppHost {
   /** The app's origin, e.g. http://127.0.0.1:45123 (a different port from the API's). */

@@ -34,7 +34,7 @@ describe("loadConfig", () => {
     assert.deepEqual(
       { ...config.limits, hashConcurrency: undefined, hashQueue: undefined, hashNice: undefined },
       {
-        loginFailuresPerAccount: 10, loginAttemptsPerIp: 100, windowS: 900,
+        loginFailuresPerAccount: 10, loginAttemptsPerIp: 100, anonSessionsPerIp: 300, windowS: 900,
         maxDepth: 10, maxAliases: 15, maxTokens: 2000, maxCost: 5000, maxBodyBytes: 65536,
         hashConcurrency: undefined, hashQueue: undefined, hashNice: undefined,
       },
