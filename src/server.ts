@@ -101,15 +101,26 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
       (closing ??= (async () => {
         stopCartSweeper();
         stopPruner();
-        await app.apollo.stop(); // stops accepting, waits for in-flight requests (drain plugin)
-        await mailSender.stop();
-        await userInvalidation.close();
-        await sessions!.close();
-        await hasher!.close();
-        await replicaReads!.stop();
-        await orm.close(true);
-        await metricsServer?.close();
-        await tracing?.flush();
+        // Each step runs even when one before it failed (a dependency that died): a step skipped would leave
+        // its threads or sockets holding the process open.
+        const steps: Array<[string, () => Promise<unknown> | undefined]> = [
+          ["apollo", () => app.apollo.stop()], // stops accepting, waits for in-flight requests (drain plugin)
+          ["mail sender", () => mailSender.stop()],
+          ["user invalidation", () => userInvalidation.close()],
+          ["sessions", () => sessions!.close()],
+          ["password hasher", () => hasher!.close()],
+          ["replica reads", () => replicaReads!.stop()],
+          ["database", () => orm.close(true)],
+          ["metrics", () => metricsServer?.close()],
+          ["tracing", () => tracing?.flush()],
+        ];
+        for (const [name, step] of steps) {
+          try {
+            await step();
+          } catch (err) {
+            log.warn({ err, step: name }, "a shutdown step failed; going on with the others");
+          }
+        }
       })());
     return { url: `http://${host}:${port}/graphql`, port, services, httpServer, fastPath: app.fastPath, metricsUrl: metricsServer?.url, close };
   } catch (err) {
