@@ -521,6 +521,21 @@ describe("login, logout and login again", () => {
     assert.deepEqual(cartLines(await readCart(client)), [[a.id, 2], [b.id, 1]]);
   });
 
+  it("a guest who logs out starts over: the cart of the session that ended is deleted with its lines", async () => {
+    const [product, kept] = await Promise.all([createProduct(admin), createProduct(admin)]);
+    const [guest, other] = [server.client(), server.client()];
+    await addToCart(guest, product.id, 2);
+    await addToCart(other, kept.id, 1);
+    const [{ cart_id: cartId }] = await server.sql("SELECT cart_id FROM cart_lines WHERE product_id = ?", [product.id]);
+
+    assert.equal(await logout(guest), true);
+    assert.deepEqual(await server.sql("SELECT id FROM carts WHERE id = ?", [cartId]), []);
+    assert.deepEqual(await server.sql("SELECT id FROM cart_lines WHERE cart_id = ?", [cartId]), []);
+    assert.deepEqual(await readCart(guest), { lines: [], itemCount: 0, totalCents: 0 });
+    // Another guest's cart is not touched.
+    assert.deepEqual(cartLines(await readCart(other)), [[kept.id, 1]]);
+  });
+
   it("the user's cart is the same on every device they are logged in on", async () => {
     const product = await createProduct(admin);
     const phone = server.client();

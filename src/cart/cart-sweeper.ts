@@ -22,3 +22,8 @@ export function startCartSweeper(em: EntityManager, maxAgeS: number, log: Logger
   timer.unref(); // never what keeps the process alive
   return () => clearInterval(timer);
 }
+
+/** Deletes the anonymous cart of session `sessionKey`, whose session just ended (its lines go with it). */
+export async function deleteAnonymousCart(em: EntityManager, sessionKey: string): Promise<void> {
+  await em.fork().nativeDelete(Cart, { user: null, sessionKey });
+}
