@@ -29,6 +29,7 @@ import { queryLimits } from "./limits/query-limits";
 import { buildApiSchema } from "./schema";
 import type { Services } from "./services";
 import { sessionMiddleware } from "./sessions/session-middleware";
+import { touchGuestCart } from "./cart/cart-sweeper";
 
 export interface App {
   express: express.Express;
@@ -96,7 +97,8 @@ export async function createApp(services: Services, httpServer: Server, extensio
       trustedDocumentsHandler(trusted, config.trustedDocuments?.only ?? false),
       // After the body is read: from here on everything is promises, which carry the span as the current one.
       ...(services.tracing ? [services.tracing.operationSpans(graphqlOutcome)] : []),
-      ...sessionMiddleware(config, services.sessions, (msg) => log.warn(msg)),
+      // A guest's cart is touched with their session, so the sweep can tell when the session has ended.
+      ...sessionMiddleware(config, services.sessions, (msg) => log.warn(msg), (publicId, now) => touchGuestCart(services.orm.em, publicId, now)),
       // Which replica may serve this visitor's catalog reads (only with DATABASE_REPLICA_URLS).
       ...(config.replicas.urls.length ? [visitorReads(deadlineMs)] : []),
     ],

@@ -7,7 +7,7 @@ import { createApp, type AppExtensions } from "./app";
 import { PasswordHasher } from "./auth/password-hasher";
 import { startUserCache, type UserCaching } from "./auth/user-invalidation";
 import type { Config } from "./config";
-import { startCartSweeper } from "./cart/cart-sweeper";
+import { guestCartMaxAgeS, startCartSweeper } from "./cart/cart-sweeper";
 import { bootstrapAdmin } from "./db/bootstrap-admin";
 import { migrate } from "./db/migrate";
 import { startReplicaReads } from "./db/replicas/start-replicas";
@@ -91,7 +91,7 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
     const host = config.host.includes(":") ? `[${config.host}]` : config.host === "0.0.0.0" ? "127.0.0.1" : config.host;
     log.info({ port, database: config.database.kind, sessions: config.redis ? `redis ${config.redis.topology.kind}` : "memory" }, "sessiongraph listening");
 
-    const stopCartSweeper = startCartSweeper(orm.em, config.session.absoluteTimeoutS, log);
+    const stopCartSweeper = startCartSweeper(orm.em, guestCartMaxAgeS(config.session), log);
     const stopPruner = startSecurityLogPruner(orm.em, config.securityLog.retentionDays, log);
     const mailSender = new MailSender(orm.em, config.mail, createTransport(config.mail, log), log, [
       (em) => handleResetRequests(em, config.mail),

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { sweepAbandonedCarts } from "../src/cart/cart-sweeper";
+import { guestCartMaxAgeS, sweepAbandonedCarts } from "../src/cart/cart-sweeper";
 import { startServer, type RunningServer } from "../src/server";
 import { refusalOfProcedure } from "../src/cart/cart";
 import { createCart, inLockedCart, putLine, upsertLine } from "../src/cart/cart-store";
@@ -521,6 +521,21 @@ describe("login, logout and login again", () => {
     assert.deepEqual(cartLines(await readCart(client)), [[a.id, 2], [b.id, 1]]);
   });
 
+  it("a guest who logs out starts over: the cart of the session that ended is deleted with its lines", async () => {
+    const [product, kept] = await Promise.all([createProduct(admin), createProduct(admin)]);
+    const [guest, other] = [server.client(), server.client()];
+    await addToCart(guest, product.id, 2);
+    await addToCart(other, kept.id, 1);
+    const [{ cart_id: cartId }] = await server.sql("SELECT cart_id FROM cart_lines WHERE product_id = ?", [product.id]);
+
+    assert.equal(await logout(guest), true);
+    assert.deepEqual(await server.sql("SELECT id FROM carts WHERE id = ?", [cartId]), []);
+    assert.deepEqual(await server.sql("SELECT id FROM cart_lines WHERE cart_id = ?", [cartId]), []);
+    assert.deepEqual(await readCart(guest), { lines: [], itemCount: 0, totalCents: 0 });
+    // Another guest's cart is not touched.
+    assert.deepEqual(cartLines(await readCart(other)), [[kept.id, 1]]);
+  });
+
   it("the user's cart is the same on every device they are logged in on", async () => {
     const product = await createProduct(admin);
     const phone = server.client();
@@ -548,8 +563,9 @@ describe("abandoned anonymous carts", () => {
     for (const client of [abandoned, fresh, member]) await addToCart(client, product.id, 1);
     const cartIds = await server.sql("SELECT cart_id FROM cart_lines WHERE product_id = ? ORDER BY id", [product.id]);
     const [abandonedId, freshId, memberId] = cartIds.map((row: any) => row.cart_id);
-    const lifetimeS = server.config.session.absoluteTimeoutS;
-    await server.sql("UPDATE carts SET updated_at = NOW(3) - INTERVAL ? SECOND WHERE id IN (?, ?)", [lifetimeS + 60, abandonedId, memberId]);
+    const lifetimeS = guestCartMaxAgeS(server.config.session);
+    assert.equal(lifetimeS, Math.min(server.config.session.idleTimeoutS, server.config.session.absoluteTimeoutS) + 120);
+    await server.sql("UPDATE carts SET updated_at = UTC_TIMESTAMP(3) - INTERVAL ? SECOND WHERE id IN (?, ?)", [lifetimeS + 60, abandonedId, memberId]);
 
     const deleted = await sweepAbandonedCarts(server.services.orm.em, lifetimeS);
     assert.ok(deleted >= 1);
@@ -557,5 +573,39 @@ describe("abandoned anonymous carts", () => {
     assert.deepEqual(remaining.map((row: any) => row.id), [freshId, memberId]);
     assert.deepEqual(await server.sql("SELECT id FROM cart_lines WHERE cart_id = ?", [abandonedId]), []);
     assert.deepEqual(cartLines(await readCart(member)), [[product.id, 1]]);
+  });
+});
+
+describe("a guest cart whose session ends by idle timeout", () => {
+  let idle: TestServer;
+  before(async () => {
+    // lastSeenAt is written every quarter of the idle timeout when that is under a minute: here every second.
+    idle = await startTestServer("cart_idle", { ...RACE_ENV, SESSION_IDLE_TIMEOUT_S: "4", SESSION_ABSOLUTE_TIMEOUT_S: "60" });
+  });
+  after(() => idle?.close());
+
+  it("is touched while its session lives, even without cart writes, and swept once untouched for the idle timeout", async () => {
+    const idleAdmin = await loginAdmin(idle.client());
+    const product = await createProduct(idleAdmin);
+    const guest = idle.client();
+    await addToCart(guest, product.id, 1);
+    const [{ cart_id: cartId }] = await idle.sql("SELECT cart_id FROM cart_lines WHERE product_id = ?", [product.id]);
+    const age = async () =>
+      (await idle.sql("SELECT TIMESTAMPDIFF(SECOND, updated_at, UTC_TIMESTAMP(3)) AS s FROM carts WHERE id = ?", [cartId]))[0]?.s;
+    const maxAgeS = guestCartMaxAgeS(idle.config.session);
+
+    // The guest only reads from here on: their session stays alive, and so must their cart.
+    await idle.sql("UPDATE carts SET updated_at = UTC_TIMESTAMP(3) - INTERVAL ? SECOND WHERE id = ?", [maxAgeS + 60, cartId]);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    assert.deepEqual(cartLines(await readCart(guest)), [[product.id, 1]]);
+    assert.ok((await age()) < maxAgeS, "the read touched the cart with the session");
+    await sweepAbandonedCarts(idle.services.orm.em, maxAgeS);
+    assert.deepEqual(cartLines(await readCart(guest)), [[product.id, 1]]);
+
+    // The guest goes away: nothing touches the cart, and once it is older than the idle timeout the sweep takes it.
+    await idle.sql("UPDATE carts SET updated_at = UTC_TIMESTAMP(3) - INTERVAL ? SECOND WHERE id = ?", [maxAgeS + 1, cartId]);
+    assert.ok((await sweepAbandonedCarts(idle.services.orm.em, maxAgeS)) >= 1);
+    assert.deepEqual(await idle.sql("SELECT id FROM carts WHERE id = ?", [cartId]), []);
+    assert.deepEqual(await idle.sql("SELECT id FROM cart_lines WHERE cart_id = ?", [cartId]), []);
   });
 });

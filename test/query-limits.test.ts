@@ -83,6 +83,22 @@ describe("query limits at their defaults", () => {
     assert.deepEqual(literal.json, refusedByApollo.json);
   });
 
+  it("lets a first outside 0..100 reach the resolver, which refuses it with BAD_USER_INPUT (its selection never runs)", async () => {
+    const query = `query OutOfRange($n: Int) { ${aliased(15, `products(first: $n) { edges { node { ${PRODUCT} } } }`)} }`;
+    for (const n of [101, -1, 1_000_000]) {
+      // Twice: Apollo, then the fast path, answer alike.
+      for (let i = 0; i < 2; i++) {
+        const res = await post(server, JSON.stringify({ query, variables: { n } }));
+        assert.equal(res.status, 200);
+        assert.ok(res.json.errors.length >= 1);
+        for (const error of res.json.errors) {
+          assert.equal(error.extensions.code, "BAD_USER_INPUT");
+          assert.equal(typeof error.extensions.fields.first, "string");
+        }
+      }
+    }
+  });
+
   it("refuses array batching", async () => {
     const res = await post(server, JSON.stringify([{ query: "{ me { id } }" }, { query: "{ me { id } }" }]));
     assert.equal(res.status, 400);

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { mergeAnonymousCart } from "../cart/cart-merge";
+import { deleteAnonymousCart } from "../cart/cart-sweeper";
 import type { Context } from "../context";
 import { SecurityEventType } from "../entities/security-event-type";
 import { User } from "../entities/user.entity";
@@ -73,7 +74,10 @@ export async function finishLogin(ctx: Context, user: User, rememberMe: boolean)
 /** Ends this session; true if there was one. */
 export async function logout(ctx: Context): Promise<boolean> {
   const userId = ctx.user?.id;
+  const sessionKey = ctx.session.publicId;
   const ended = await ctx.session.logOut();
+  // A guest who logs out starts over: the cart of the session that ended goes with it (API.md, Details).
+  if (ended && sessionKey) await deleteAnonymousCart(ctx.em, sessionKey);
   if (ended && userId !== undefined) await logSecurityEvent(ctx, SecurityEventType.LOGOUT, userId);
   ctx.user = null;
   return ended;

@@ -14,7 +14,8 @@ import { MAX_PAGE_SIZE } from "../db/pagination";
 /**
  * The query cost, the one rule for both ways a request runs (Apollo's plugin below and the prepared fast
  * path): each object field 2, each scalar 1, a nested selection 1.5× per level, and a selection with
- * `first`/`last` N counts N times, N being the literal or the variable's value after coercion. (graphql-armor's
+ * `first`/`last` N counts N times, N being the literal or the variable's value after coercion (once when
+ * N is outside 0..MAX_PAGE_SIZE, which the resolver refuses before running the selection). (graphql-armor's
  * cost rule, which this replaced, saw only literals: fifteen `products(first: $n)` with n = 100 passed.)
  */
 const OBJECT_COST = 2;
@@ -80,8 +81,10 @@ function pageArgument(field: Extract<SelectionNode, { kind: Kind.FIELD }>) {
 function multiplier(field: Extract<SelectionNode, { kind: Kind.FIELD }>, variables: Record<string, unknown>): number {
   const value = pageArgument(field)?.value;
   const n = value?.kind === Kind.INT ? parseInt(value.value, 10) : value?.kind === Kind.VARIABLE ? variables[value.name.value] : undefined;
-  // A page above MAX_PAGE_SIZE is refused by its resolver (BAD_USER_INPUT) before any row is read.
-  return typeof n === "number" && Number.isFinite(n) ? Math.min(Math.max(n, 1), MAX_PAGE_SIZE) : 1;
+  if (typeof n !== "number" || !Number.isFinite(n)) return 1;
+  // A page outside 0..MAX_PAGE_SIZE is refused by its resolver (BAD_USER_INPUT) before any row is read and its
+  // selection never runs: it counts once, so the client is told what is wrong with `first` rather than the cost.
+  return n < 0 || n > MAX_PAGE_SIZE ? 1 : Math.max(n, 1);
 }
 
 /** The refusal: as the other query limits, HTTP 400 and GRAPHQL_VALIDATION_FAILED, before any resolver runs. */

@@ -10,7 +10,13 @@ import { LOADED_FROM_STORE, isExpired } from "./session-data";
  * express-session configured to the contract, followed by the server-side timeout check.
  * No session is stored until something is put in it (saveUninitialized: false).
  */
-export function sessionMiddleware(config: Config, backend: SessionBackend, log: (msg: string) => void): RequestHandler[] {
+export function sessionMiddleware(
+  config: Config,
+  backend: SessionBackend,
+  log: (msg: string) => void,
+  /** Called, and awaited, when an anonymous session's lastSeenAt is written (at most once a minute). */
+  onGuestSeen?: (publicId: string, now: number) => Promise<unknown>,
+): RequestHandler[] {
   let secrets = config.session.secrets;
   if (!secrets.length) {
     // Only reachable outside production (config refuses it there): sessions last as long as this process.
@@ -55,8 +61,10 @@ export function sessionMiddleware(config: Config, backend: SessionBackend, log: 
         backend.unregister(userId, publicId!).then(() => next(), next);
       });
     }
-    if (now - (sess.lastSeenAt ?? 0) >= lastSeenResolutionMs) sess.lastSeenAt = now;
-    next();
+    if (now - (sess.lastSeenAt ?? 0) < lastSeenResolutionMs) return next();
+    sess.lastSeenAt = now;
+    if (sess.userId !== undefined || !onGuestSeen) return next();
+    onGuestSeen(sess.publicId!, now).then(() => next(), next);
   };
 
   // When the store cannot be read, the request goes on to the error handler (503) with no session, and
