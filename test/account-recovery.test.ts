@@ -165,7 +165,7 @@ describe("password reset", () => {
     const deadByEmailChange = await resetToken(server, peer, other.user.email);
     await other.client.ok(`mutation($id: ID!, $input: UpdateUserInput!) { updateUser(id: $id, input: $input) { id } }`, {
       id: other.user.id,
-      input: { email: uniqueEmail("moved") },
+      input: { email: uniqueEmail("moved"), currentPassword: NEW_PASSWORD },
     });
     for (const token of ["x".repeat(43), "not a token at all", used, deadByPasswordChange, deadByChange, deadByEmailChange]) {
       const res = await server.client().gql(RESET, { token, password: "another fine passphrase here" });
@@ -215,7 +215,7 @@ describe("email change", () => {
     const { client, user } = await signUp(server);
     const [welcome] = await peer.waitFor(user.email, { subject: /Welcome/ });
     const newEmail = uniqueEmail("new-address");
-    await client.ok(`mutation($id: ID!, $input: UpdateUserInput!) { updateUser(id: $id, input: $input) { id } }`, { id: user.id, input: { email: newEmail } });
+    await client.ok(`mutation($id: ID!, $input: UpdateUserInput!) { updateUser(id: $id, input: $input) { id } }`, { id: user.id, input: { email: newEmail, currentPassword: STRONG_PASSWORD } });
     assert.equal((await client.ok(`{ me { emailVerified } }`)).me.emailVerified, false);
     const [notice] = await peer.waitFor(user.email, { subject: /email address was changed/ });
     assert.doesNotMatch(notice.text!, /https?:\/\//);
