@@ -5,6 +5,8 @@ import { noticeFor, UNSEEN_USER_AGENT_DAYS } from "../src/security-log/notices";
 import { pruneSecurityLog } from "../src/security-log/prune";
 import { recordSecurityEvent } from "../src/security-log/record";
 import { codes, type TestClient } from "./helpers/client";
+import { REQUEST_RESET, RESET, VERIFY, mailEnv } from "./helpers/recovery";
+import { SmtpPeer, tokenOf } from "./helpers/smtp-peer";
 import { STRONG_PASSWORD, createAdmin, login, signUp, uniqueEmail } from "./helpers/factories";
 import { startTestServer, type TestServer } from "./helpers/server";
 import { BEGIN_SETUP, COMPLETE_LOGIN, CONFIRM_SETUP, DISABLE, REGENERATE, SECURITY_EVENTS, codeAt, enableTwoFactor, waitForFreshStep } from "./helpers/two-factor";
@@ -13,11 +15,28 @@ const AGENT = "SecurityLogTest/1.0 (a browser)";
 const NEW_PASSWORD = "a brand new passphrase";
 const ACCOUNT_RECOVERY_TYPES = ["PASSWORD_RESET_REQUESTED", "PASSWORD_RESET", "EMAIL_VERIFIED"];
 
+let peer: SmtpPeer;
 let server: TestServer;
 before(async () => {
-  server = await startTestServer("security_log", { LOGIN_MAX_FAILURES_PER_ACCOUNT: "3" });
+  peer = await new SmtpPeer().start();
+  server = await startTestServer("security_log", { ...mailEnv(peer), LOGIN_MAX_FAILURES_PER_ACCOUNT: "3" });
 });
-after(() => server?.close());
+after(async () => {
+  await server?.close();
+  await peer?.stop();
+});
+
+/** Every reset request decided and every mail settled (sent or given up). */
+async function outboxSettled(): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const [{ requests }] = await server.sql("SELECT COUNT(*) AS requests FROM password_reset_requests");
+    const [{ pending }] = await server.sql("SELECT COUNT(*) AS pending FROM mail_outbox WHERE status = 'PENDING'");
+    if (Number(requests) === 0 && Number(pending) === 0) return;
+    if (Date.now() > deadline) throw new Error("timed out waiting for the outbox to settle");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 const browser = () => server.client({ "user-agent": AGENT });
 const rowsOf = (accountId: string | number): Promise<any[]> =>
@@ -76,7 +95,7 @@ describe("the security log", () => {
     ]);
     await expectEvents(
       aliceId,
-      () => other.ok(`mutation($id: ID!, $e: String) { updateUser(id: $id, input: { email: $e }) { id } }`, {
+      () => other.ok(`mutation($id: ID!, $e: String) { updateUser(id: $id, input: { email: $e, currentPassword: "${NEW_PASSWORD}" }) { id } }`, {
         id: aliceId,
         e: uniqueEmail("moved"),
       }),
@@ -106,6 +125,22 @@ describe("the security log", () => {
 
     await expectEvents(aliceId, () => adminClient.ok(`mutation($id: ID!) { updateUser(id: $id, input: { role: ADMIN }) { id } }`, { id: aliceId }), ["ROLE_CHANGED"], admin.user.id);
 
+    // Account recovery: the link of the admin's email change verifies the address; a reset is asked for, then done.
+    const [confirm] = await peer.waitFor(email, { subject: /Confirm your new/ });
+    await expectEvents(aliceId, () => browser().ok(VERIFY, { token: tokenOf(confirm) }), ["EMAIL_VERIFIED"]);
+    const beforeRequest = (await rowsOf(aliceId)).length;
+    await browser().ok(REQUEST_RESET, { email });
+    const [resetMail] = await peer.waitFor(email, { subject: /Reset your/ });
+    await outboxSettled();
+    // Decided in the background from a request row that keeps no IP nor user agent: the event has neither.
+    const requested = (await rowsOf(aliceId)).slice(beforeRequest);
+    assert.deepEqual(requested.map((r) => [r.type, r.ip, r.user_agent, r.actor_id]), [["PASSWORD_RESET_REQUESTED", null, null, null]]);
+    seen.add("PASSWORD_RESET_REQUESTED");
+    await expectEvents(aliceId, () => browser().ok(RESET, { token: tokenOf(resetMail), password: "yet another new passphrase" }), ["PASSWORD_RESET"]);
+    // A wrong link changes nothing and logs nothing.
+    await expectEvents(aliceId, async () => assert.deepEqual(codes(await browser().gql(RESET, { token: tokenOf(resetMail), password: "and one more passphrase" })), ["BAD_USER_INPUT"]), []);
+    await expectEvents(aliceId, async () => assert.deepEqual(codes(await browser().gql(VERIFY, { token: tokenOf(confirm) })), ["BAD_USER_INPUT"]), []);
+
     // Throttling of an existing account: logged once per window, however many requests are refused.
     const thief = browser();
     await expectEvents(bobId, async () => {
@@ -117,16 +152,17 @@ describe("the security log", () => {
 
     await expectEvents(bobId, () => adminClient.ok(`mutation($id: ID!) { deleteUser(id: $id) }`, { id: bobId }), ["USER_DELETED"], admin.user.id);
 
-    // Every type this API raises itself was seen; the account-recovery ones are written through recordSecurityEvent (below).
-    const own = Object.values(SecurityEventType).filter((t) => !ACCOUNT_RECOVERY_TYPES.includes(t));
-    assert.deepEqual(own.filter((t) => !seen.has(t)), []);
+    assert.deepEqual(Object.values(SecurityEventType).filter((t) => !seen.has(t)), []);
   });
 
   it("logs nothing for unknown emails: what an attacker types is not stored", async () => {
+    await outboxSettled();
     const [{ n: before }] = await server.sql("SELECT COUNT(*) AS n FROM security_events");
     const stranger = browser();
     const email = uniqueEmail("nobody");
     for (let i = 0; i < 5; i++) await login(stranger, email, `guess ${i} for nobody`);
+    await stranger.ok(REQUEST_RESET, { email });
+    await outboxSettled();
     const [{ n: afterwards }] = await server.sql("SELECT COUNT(*) AS n FROM security_events");
     assert.equal(afterwards, before);
     const [{ n: mentions }] = await server.sql("SELECT COUNT(*) AS n FROM security_events WHERE user_agent LIKE ? OR ip LIKE ?", [`%${email}%`, `%${email}%`]);
@@ -244,6 +280,70 @@ describe("security notices: when one is due", () => {
     const input = { type: SecurityEventType.LOGIN_SUCCEEDED, userId: Number(user.id) };
     assert.equal(await noticeFor(em, { ...input, userAgent: AGENT }, new Date()), null);
     assert.equal(await noticeFor(em, { ...input, userAgent: "Another/2.0" }, new Date()), "NEW_USER_AGENT_LOGIN");
+  });
+});
+
+describe("security notices: the mails", () => {
+  const NOTICE = /^Security notice for your Teashop account$/;
+  const notices = (email: string) => peer.to(email).filter((m) => NOTICE.test(m.subject ?? ""));
+
+  it("each cause sends exactly one mail (text and HTML: what, when, which user agent), with no secret in it", async () => {
+    const { user } = await signUp(server); // registered from another user agent than AGENT
+    const owner = browser();
+    await login(owner, user.email); // AGENT is new to the account: a notice
+    await login(browser(), user.email); // and now known: none
+    const setup = await enableTwoFactor(owner, STRONG_PASSWORD);
+    const fresh: string[] = (await owner.ok(REGENERATE, { p: STRONG_PASSWORD, code: codeAt(setup.secret, 0) })).regenerateRecoveryCodes;
+    const laptop = browser();
+    await login(laptop, user.email);
+    assert.deepEqual(codes(await laptop.gql(COMPLETE_LOGIN, { code: "000000" })), ["BAD_USER_INPUT"]); // nothing changed: no notice
+    await laptop.ok(COMPLETE_LOGIN, { code: fresh[0] });
+    assert.deepEqual(codes(await owner.gql(DISABLE, { p: STRONG_PASSWORD, code: setup.recoveryCodes[0] })), ["BAD_USER_INPUT"]); // an old code
+    await laptop.ok(DISABLE, { p: STRONG_PASSWORD, code: fresh[1] });
+    await outboxSettled();
+
+    const mails = notices(user.email);
+    assert.deepEqual(mails.map((m) => /^(.*) on your Teashop account\.$/m.exec(m.text ?? "")?.[1]).sort(), [
+      "A recovery code was used", // at the login
+      "A recovery code was used", // to turn two-factor off
+      "New recovery codes were made; the old ones no longer work",
+      "Someone logged in from a browser or app not used on this account recently",
+      "Two-factor authentication was turned off",
+      "Two-factor authentication was turned on",
+    ]);
+    const secrets = [setup.secret, ...setup.recoveryCodes, ...fresh, ...fresh.map((c) => c.replaceAll("-", "")), STRONG_PASSWORD];
+    for (const mail of mails) {
+      assert.equal(mail.from?.value[0].address, "no-reply@teashop.example.test");
+      assert.match(mail.text!, /^Hello /);
+      assert.match(mail.text!, /When: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+      assert.match(mail.text!, /From: SecurityLogTest\/1\.0 \(a browser\)/);
+      assert.match(String(mail.html), /<p>From: SecurityLogTest\/1\.0 \(a browser\)<\/p>/);
+      for (const body of [mail.text!, String(mail.html)]) {
+        assert.ok(!/https?:/.test(body), "no link");
+        for (const secret of secrets) assert.ok(!body.includes(secret), `a notice holds a secret: ${mail.subject}`);
+      }
+    }
+    const [{ data }] = await server.sql("SELECT COUNT(data) AS data FROM mail_outbox WHERE recipient = ? AND template = 'security-notice'", [user.email]);
+    assert.equal(Number(data), 0, "the data is dropped once sent");
+  });
+
+  it("is written with its event, in the caller's transaction, and only if it commits", async () => {
+    const { user } = await signUp(server);
+    const outbox = async () => (await server.sql("SELECT COUNT(*) AS n FROM mail_outbox WHERE recipient = ? AND template = 'security-notice'", [user.email]))[0].n;
+    const event = { type: SecurityEventType.TWO_FACTOR_ENABLED, userId: Number(user.id), userAgent: AGENT };
+    await assert.rejects(
+      server.services.orm.em.fork().transactional(async (tem) => {
+        await recordSecurityEvent(tem, event);
+        throw new Error("the change failed");
+      }),
+      /the change failed/,
+    );
+    assert.equal(Number(await outbox()), 0);
+    await server.services.orm.em.fork().transactional((tem) => recordSecurityEvent(tem, event));
+    assert.equal(Number(await outbox()), 1);
+    // No notice for an event that calls for none.
+    await server.services.orm.em.fork().transactional((tem) => recordSecurityEvent(tem, { ...event, type: SecurityEventType.PASSWORD_CHANGED }));
+    assert.equal(Number(await outbox()), 1);
   });
 });
 

@@ -75,6 +75,14 @@ export const templates = {
         : `The password of your ${m.productName} account was changed, and your other sessions were ended.`,
       `If you did not do this, reset your password now and contact us.`,
     ]),
+  // What happened, when and from where; no link (a link in an alarm mail is what phishing imitates).
+  "security-notice": (d: { name: string; what: string; at: string; userAgent: string | null }, m: MailSettings) =>
+    compose(`Security notice for your ${m.productName} account`, `Hello ${d.name},`, [
+      `${d.what} on your ${m.productName} account.`,
+      `When: ${d.at.replace("T", " ").replace(/\.\d+Z$/, " UTC")}`,
+      `From: ${d.userAgent ?? "an unknown browser or app"}`,
+      `If this was you, there is nothing to do. If not, change your password at once and contact us.`,
+    ]),
 } satisfies Record<string, (data: never, settings: MailSettings) => RenderedMail>;
 
 export type TemplateName = keyof typeof templates;

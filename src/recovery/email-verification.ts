@@ -2,6 +2,8 @@ import { requireUser } from "../auth/account";
 import type { Context } from "../context";
 import { TokenKind } from "../entities/account-token.entity";
 import { User } from "../entities/user.entity";
+import { SecurityEventType } from "../entities/security-event-type";
+import { eventOf, recordSecurityEvent } from "../security-log/record";
 import { sendVerification } from "./account-mail";
 import { claimToken, countIssuedSince, findLiveToken, invalidToken } from "./tokens";
 
@@ -34,6 +36,7 @@ export async function verifyEmail(ctx: Context, token: string): Promise<User> {
     if (!(await claimToken(tem, found))) throw invalidToken();
     const changed = await tem.nativeUpdate(User, { id: userId, email: found.email }, { emailVerified: true, updatedAt: new Date() });
     if (changed !== 1) throw invalidToken();
+    await recordSecurityEvent(tem, eventOf(ctx, SecurityEventType.EMAIL_VERIFIED, userId));
   });
   await ctx.services.userInvalidation.invalidate(userId);
   const user = await ctx.em.findOneOrFail(User, userId, { refresh: true });

@@ -6,6 +6,8 @@ import { canonicalEmail } from "../entities/email";
 import { assertValid } from "../errors";
 import { passwordProblem } from "../auth/password-policy";
 import { fieldErrors } from "../auth/validation";
+import { SecurityEventType } from "../entities/security-event-type";
+import { eventOf, recordSecurityEvent } from "../security-log/record";
 import { onPasswordChanged } from "./account-mail";
 import { claimToken, findLiveToken, invalidToken } from "./tokens";
 
@@ -42,6 +44,7 @@ export async function resetPassword(ctx: Context, token: string, newPassword: st
     const changed = await tem.nativeUpdate(User, { id: user.id, email: found.email }, { passwordHash, emailVerified: true, updatedAt: new Date() });
     if (changed !== 1) throw invalidToken();
     await onPasswordChanged(tem, user, true);
+    await recordSecurityEvent(tem, eventOf(ctx, SecurityEventType.PASSWORD_RESET, user.id));
   });
 
   await ctx.services.userInvalidation.invalidate(user.id);

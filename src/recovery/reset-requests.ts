@@ -6,6 +6,8 @@ import { User } from "../entities/user.entity";
 import { lockingTransaction } from "../db/locking-transaction";
 import { skipLocked } from "../db/skip-locked";
 import { enqueueMail } from "../mail/outbox";
+import { SecurityEventType } from "../entities/security-event-type";
+import { recordSecurityEvent } from "../security-log/record";
 import { countIssuedSince, issueToken } from "./tokens";
 
 const BATCH = 50;
@@ -29,6 +31,9 @@ export async function handleResetRequests(em: EntityManager, config: MailConfig)
       if ((await countIssuedSince(tem, user.id, TokenKind.PASSWORD_RESET, since)) >= config.resetsPerEmailPerHour) continue;
       const token = issueToken(tem, user, TokenKind.PASSWORD_RESET, config.passwordResetTtlS);
       enqueueMail(tem, { to: user.email, template: "password-reset", data: { name: user.name, token } });
+      // Only a known account under its limit is logged: what strangers type is not stored. The request row
+      // keeps no IP nor user agent (it must look the same for every address), so the event has none.
+      await recordSecurityEvent(tem, { type: SecurityEventType.PASSWORD_RESET_REQUESTED, userId: user.id, ip: null, userAgent: null });
       await tem.flush(); // the next request for the same address counts this token
     }
     await tem.nativeDelete(PasswordResetRequest, { id: { $in: requests.map((r) => r.id) } });

@@ -1,6 +1,8 @@
 import type { EntityManager } from "@mikro-orm/core";
 import { SecurityEvent } from "../entities/security-event.entity";
 import { SecurityEventType } from "../entities/security-event-type";
+import { User } from "../entities/user.entity";
+import { enqueueMail } from "../mail/outbox";
 import type { SecurityEventInput } from "./record";
 
 /** What a notice mail tells the account's owner. */
@@ -41,12 +43,22 @@ export async function noticeFor(em: EntityManager, event: SecurityEventInput, no
   return seen ? null : "NEW_USER_AGENT_LOGIN";
 }
 
+const WHAT_HAPPENED: Record<SecurityNotice, string> = {
+  TWO_FACTOR_ENABLED: "Two-factor authentication was turned on",
+  TWO_FACTOR_DISABLED: "Two-factor authentication was turned off",
+  RECOVERY_CODES_REGENERATED: "New recovery codes were made; the old ones no longer work",
+  RECOVERY_CODE_USED: "A recovery code was used",
+  NEW_USER_AGENT_LOGIN: "Someone logged in from a browser or app not used on this account recently",
+};
+
 /**
- * The one way a security notice leaves: every notice of this feature goes through here, in the
- * transaction of the event that called for it.
- *
- * NOT WIRED YET: the mail outbox this hands notices to is built by the account-recovery work (src/mail/),
- * which this branch does not have. Until it is merged, a due notice is decided (noticeFor, tested) but no
- * mail is queued.
+ * The one way a security notice leaves: a mail in `em`'s unit of work, so it is written by the same flush
+ * or transaction as the event (and the change) that called for it. It says what, when and from which user
+ * agent; never a code, a secret or a link.
  */
-export async function sendSecurityNotice(_em: EntityManager, _userId: number, _notice: SecurityNotice): Promise<void> {}
+export async function sendSecurityNotice(em: EntityManager, event: SecurityEventInput, notice: SecurityNotice, at: Date): Promise<void> {
+  const user = await em.findOne(User, event.userId);
+  if (!user) return;
+  const data = { name: user.name, what: WHAT_HAPPENED[notice], at: at.toISOString(), userAgent: event.userAgent?.slice(0, 256) || null };
+  enqueueMail(em, { to: user.email, template: "security-notice", data });
+}

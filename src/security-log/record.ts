@@ -34,7 +34,7 @@ export async function recordSecurityEvent(em: EntityManager, input: SecurityEven
       createdAt: now,
     }),
   );
-  if (notice) await sendSecurityNotice(em, input.userId, notice);
+  if (notice) await sendSecurityNotice(em, input, notice, now);
 }
 
 /** The event as this request makes it, for the account's own action: its client's IP and user agent. */
