@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { codes } from "./helpers/client";
-import { login, me, registerUser } from "./helpers/factories";
+import { STRONG_PASSWORD, login, me, registerUser } from "./helpers/factories";
 import { RedisClusterGroup } from "./helpers/redis-topologies";
 import { freshDependencies, startTestServerOn, type TestServer } from "./helpers/server";
 
@@ -75,7 +75,7 @@ describe("Redis Cluster", () => {
     const user = await registerUser(browser);
     assert.equal((await me(browser.at(b.url)))?.email, user.email); // cached on b now
     const email = `renamed-${user.email}`;
-    await browser.ok(`mutation($id: ID!, $input: UpdateUserInput!) { updateUser(id: $id, input: $input) { id } }`, { id: user.id, input: { email } });
+    await browser.ok(`mutation($id: ID!, $input: UpdateUserInput!) { updateUser(id: $id, input: $input) { id } }`, { id: user.id, input: { email, currentPassword: STRONG_PASSWORD } });
     assert.equal((await me(browser.at(b.url)))?.email, email);
   });
 

@@ -5,6 +5,7 @@ import { codes } from "./helpers/client";
 import { startInstance, type Instance } from "./helpers/instances";
 import { ADD_TO_CART, ADMIN_ENV, createProduct, loginAdmin } from "./helpers/shop";
 import { processEnv, startTestServer, type TestServer } from "./helpers/server";
+import { PRODUCTION_MAIL_ENV } from "./helpers/production-env";
 
 const post = (url: string, body: unknown) =>
   fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }).then(async (res) => ({ status: res.status, body: (await res.json()) as any }));
@@ -12,7 +13,7 @@ const post = (url: string, body: unknown) =>
 describe("requests that must not reach the server's internals or echo what was sent", () => {
   let server: TestServer;
   before(async () => {
-    server = await startTestServer("review_leftovers", { NODE_ENV: "production", LOG_LEVEL: "silent" });
+    server = await startTestServer("review_leftovers", { NODE_ENV: "production", LOG_LEVEL: "silent", ...PRODUCTION_MAIL_ENV });
   });
   after(() => server?.close());
 

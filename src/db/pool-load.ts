@@ -1,4 +1,5 @@
 import type { MikroORM } from "@mikro-orm/core";
+import { MySqlDriver } from "@mikro-orm/mysql";
 
 /** What a mysql2 pool keeps (mysql2 has no public figures for its pool; these fields are its own since v1). */
 interface Mysql2Pool {
@@ -13,7 +14,10 @@ interface Mysql2Pool {
  */
 export async function poolLoad(orm: MikroORM): Promise<{ open: number; inUse: number; waiting: number }> {
   const connection = orm.em.getConnection() as { getNativeClient?: () => Promise<unknown> };
-  if (orm.config.get("driver")?.name !== "MySqlDriver" || !connection.getNativeClient) return { open: 0, inUse: 0, waiting: 0 };
+  const driver = orm.config.get("driver");
+  // The replica-aware driver (db/replicas/) is a MySqlDriver too.
+  const mysql = driver === MySqlDriver || driver?.prototype instanceof MySqlDriver;
+  if (!mysql || !connection.getNativeClient) return { open: 0, inUse: 0, waiting: 0 };
   try {
     const pool = (await connection.getNativeClient()) as Mysql2Pool;
     const open = pool._allConnections?.length ?? NaN;

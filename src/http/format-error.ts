@@ -39,7 +39,9 @@ function withoutSubmittedValue(message: string): string {
   const variable = INVALID_VARIABLE.exec(message)?.[1];
   if (!variable) return message;
   const at = [...message.matchAll(AT_PATH)].at(-1)?.[1];
-  return `Variable "${variable}" got an invalid value${at ? ` at "${at}"` : ""}.`;
+  // A suggestion names the schema's fields, never what was sent; production drops it below.
+  const suggestions = (message.match(SUGGESTION) ?? []).map((s) => s.trim());
+  return [`Variable "${variable}" got an invalid value${at ? ` at "${at}"` : ""}.`, ...suggestions].join(" ");
 }
 
 /**
