@@ -1,22 +1,20 @@
 import type { EntityManager } from "@mikro-orm/core";
-import { productColumns, productFromRow, type ProductRow } from "../catalog/product-row";
+import { productColumns, ProductRecord, type ProductRow } from "../catalog/product-row";
 import { selectRows } from "../db/plain-sql";
-import type { Product } from "../entities/product.entity";
 import { MAX_TOTAL_CENTS } from "./cart-limits";
 import type { CartOwner } from "./cart-owner";
 
 /** A cart as it is read: lines in the order first added, totals at the products' current prices. */
 export interface CartView {
-  lines: Array<{ product: Product; quantity: number; lineTotalCents: number }>;
+  lines: Array<{ product: ProductRecord; quantity: number; lineTotalCents: number }>;
   itemCount: number;
   totalCents: number;
 }
 
 export const emptyCart = (): CartView => ({ lines: [], itemCount: 0, totalCents: 0 });
 
-// Plain SQL: the cart is read on every cart request and after every cart write, and building managed
-// CartLine and Product entities for it (em.find with a joined populate) cost several times the query.
-// The rows are mapped into the request's EntityManager (em.map), without the query builder's cost.
+// Plain SQL into plain records: the cart is read on every cart request and after every cart write, and
+// building managed CartLine and Product entities for it cost several times the query.
 const LINES_SQL = (ownerColumn: "user_id" | "session_key") =>
   `select cl.quantity, ${productColumns("p")}
    from cart_lines cl join carts c on c.id = cl.cart_id join products p on p.id = cl.product_id
@@ -34,7 +32,7 @@ export type CartLineRow = ProductRow & { quantity: number };
 export async function loadCart(em: EntityManager, owner: CartOwner | null): Promise<CartView> {
   if (!owner) return emptyCart();
   const [sql, key] = "userId" in owner ? [BY_USER, owner.userId] : [BY_SESSION, owner.sessionKey];
-  return cartView(em, await selectRows<CartLineRow>(em, sql, [key]));
+  return cartView(await selectRows<CartLineRow>(em, sql, [key]));
 }
 
 /**
@@ -42,9 +40,9 @@ export async function loadCart(em: EntityManager, owner: CartOwner | null): Prom
  * MAX_TOTAL_CENTS, but a price raised afterwards can take it past: then the line and cart totals read as
  * MAX_TOTAL_CENTS (at least that much) so the cart still serializes, and checkout refuses it (docs/cart.md).
  */
-export function cartView(em: EntityManager, rows: CartLineRow[]): CartView {
+export function cartView(rows: CartLineRow[]): CartView {
   const view = rows.map((row) => {
-    const product = productFromRow(em, row);
+    const product = new ProductRecord(row);
     const quantity = Number(row.quantity);
     return { product, quantity, total: product.priceCents * quantity };
   });

@@ -92,7 +92,7 @@ async function findProduct(em: EntityManager, id: string, { activeOnly }: { acti
 async function writeLine(em: EntityManager, owner: CartOwner, productId: number, quantity: number, mode: "add" | "set"): Promise<CartView> {
   if (em.getPlatform() instanceof MySqlPlatform) {
     const outcome = await putLine(em, owner, productId, quantity, mode);
-    if (outcome.applied) return cartView(em, outcome.lines);
+    if (outcome.applied) return cartView(outcome.lines);
     throw refusalOfProcedure(outcome.state, productId, quantity, mode);
   }
   await withLockedCart(em, owner, async (tem, cart) => {

@@ -6,6 +6,7 @@ import { assertActingAdmin } from "../users/user-admin";
 import { Product } from "../entities/product.entity";
 import { parseId } from "../entities/ids";
 import type { Connection, PageArgs } from "../db/pagination";
+import type { ProductRecord } from "./product-row";
 import { Role } from "../entities/role";
 import { assertValid, BadUserInputError, ConflictError, NotFoundError } from "../errors";
 import { productPage } from "./product-page";
@@ -63,7 +64,7 @@ export async function visibleProduct(ctx: Context, id: string): Promise<Product 
 }
 
 /** Active products (all of them for an ADMIN), oldest first, optionally matching `search`. */
-export function listProducts(ctx: Context, args: PageArgs & { search?: string | null }): Promise<Connection<Product>> {
+export function listProducts(ctx: Context, args: PageArgs & { search?: string | null }): Promise<Connection<ProductRecord>> {
   const { search } = args;
   if (search && search.length > MAX_SEARCH) throw new BadUserInputError({ search: `must be at most ${MAX_SEARCH} characters` });
   return ctx.services.replicaReads.read((connection) => productPage(ctx.em, { activeOnly: !isAdmin(ctx), search }, args, connection));

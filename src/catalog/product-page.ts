@@ -1,8 +1,7 @@
 import type { EntityManager } from "@mikro-orm/core";
 import { selectRow, selectRows, type SqlValue } from "../db/plain-sql";
 import { decodeCursor, encodeCursor, likePattern, validatePageArgs, type Connection, type PageArgs } from "../db/pagination";
-import type { Product } from "../entities/product.entity";
-import { productColumns, productFromRow, type ProductRow } from "./product-row";
+import { productColumns, ProductRecord, type ProductRow } from "./product-row";
 
 export interface ProductFilter {
   /** Only active products (what everyone but an ADMIN sees). */
@@ -20,7 +19,7 @@ type PageRow = ProductRow & { total_count: number | string };
  * query builder it took two statements and more CPU than the rest of the request. The conditions are
  * those of paginate() and substringMatch() (entities/), written for both MySQL and SQLite.
  */
-export async function productPage(em: EntityManager, filter: ProductFilter, args: PageArgs, connection: "read" | "write" = "write"): Promise<Connection<Product>> {
+export async function productPage(em: EntityManager, filter: ProductFilter, args: PageArgs, connection: "read" | "write" = "write"): Promise<Connection<ProductRecord>> {
   validatePageArgs(args);
   const afterId = args.after ? decodeCursor(args.after) : undefined;
   const conditions: string[] = [];
@@ -44,6 +43,6 @@ export async function productPage(em: EntityManager, filter: ProductFilter, args
   const totalCount = rows.length
     ? Number(rows[0].total_count)
     : Number((await selectRow<{ n: number | string }>(em, `select count(*) as n from products where ${where}`, params, connection))!.n);
-  const edges = rows.slice(0, args.first).map((row) => ({ cursor: encodeCursor(Number(row.id)), node: productFromRow(em, row) }));
+  const edges = rows.slice(0, args.first).map((row) => ({ cursor: encodeCursor(Number(row.id)), node: new ProductRecord(row) }));
   return { edges, totalCount, pageInfo: { hasNextPage: rows.length > args.first, endCursor: edges.at(-1)?.cursor ?? null } };
 }

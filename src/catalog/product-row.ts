@@ -1,5 +1,4 @@
-import type { EntityManager } from "@mikro-orm/core";
-import { Product } from "../entities/product.entity";
+import type { Product } from "../entities/product.entity";
 
 const COLUMNS = ["id", "sku", "name", "description", "price_cents", "stock", "active"] as const;
 
@@ -17,8 +16,31 @@ export interface ProductRow {
   active: number | boolean;
 }
 
-/** The managed Product for a row that plain SQL read: em.map converts the columns as the ORM's own reads do. */
-export function productFromRow(em: EntityManager, row: ProductRow): Product {
-  const { id, sku, name, description, price_cents, stock, active } = row;
-  return em.map(Product, { id, sku, name, description, price_cents, stock, active: Boolean(Number(active)) });
+/** The fields a read answers of a product: what the GraphQL `Product` type shows. */
+export type ProductFieldsRead = Pick<Product, "id" | "sku" | "name" | "description" | "priceCents" | "stock" | "active">;
+
+/**
+ * A product as the listing and the cart read it: plain data, not managed by the request's EntityManager,
+ * since nothing writes it back (mapping each row into the identity map cost more than the query). A class,
+ * not a literal, so V8 never pretenures it (docs/performance.md, "Garbage collection").
+ */
+export class ProductRecord implements ProductFieldsRead {
+  readonly id: number;
+  readonly sku: string;
+  readonly name: string;
+  readonly description: string;
+  readonly priceCents: number;
+  readonly stock: number;
+  readonly active: boolean;
+
+  /** The columns converted as the ORM's own reads convert them (a test holds the two alike on both databases). */
+  constructor(row: ProductRow) {
+    this.id = Number(row.id);
+    this.sku = row.sku;
+    this.name = row.name;
+    this.description = row.description;
+    this.priceCents = Number(row.price_cents);
+    this.stock = Number(row.stock);
+    this.active = Boolean(Number(row.active));
+  }
 }

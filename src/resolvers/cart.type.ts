@@ -1,10 +1,11 @@
 import { Field, Int, ObjectType } from "type-graphql";
+import type { ProductRecord } from "../catalog/product-row";
 import { Product } from "../entities/product.entity";
 
 @ObjectType("CartLine", { simpleResolvers: true })
 export class CartLineView {
   @Field(() => Product)
-  product!: Product;
+  product!: ProductRecord;
 
   @Field(() => Int)
   quantity!: number;

@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import * as catalog from "../catalog/catalog";
+import type { ProductRecord } from "../catalog/product-row";
 import type { Context } from "../context";
 import { Product } from "../entities/product.entity";
 import { Role } from "../entities/role";
@@ -22,7 +23,7 @@ export class ProductResolver {
     @Arg("after", () => String, { nullable: true }) after: string | null,
     @Arg("search", () => String, { nullable: true, description: "Case-insensitive substring of the name or SKU." })
     search: string | null,
-  ): Promise<Connection<Product>> {
+  ): Promise<Connection<ProductRecord>> {
     return catalog.listProducts(ctx, { first: first ?? 20, after, search });
   }
 
