@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { getOperationAST, parse, validate } from "graphql";
 import { loadConfig } from "../src/config";
-import { checkCost } from "../src/limits/query-cost";
+import { checkCost, fragmentMap, operationCost } from "../src/limits/query-cost";
 import { queryLimits } from "../src/limits/query-limits";
 import { buildApiSchema } from "../src/schema";
 import { codes } from "./helpers/client";
@@ -176,5 +176,47 @@ describe("query limits set by the environment", () => {
     const res = await post(server, JSON.stringify({ query: `{ me { id } }`, variables: { pad: "x".repeat(2100) } }));
     assert.equal(res.status, 413);
     assert.deepEqual(res.json.errors.map((e: any) => e.extensions.code), ["BAD_REQUEST"]);
+  });
+});
+
+describe("the cost of a connection asked without first", () => {
+  // The resolver pages by the argument's default when `first` is left out, so the cost counts that page.
+  const costOf = async (query: string, variables: Record<string, unknown> = {}) => {
+    const document = parse(query);
+    return operationCost(await buildApiSchema(), getOperationAST(document)!, fragmentMap(document), variables);
+  };
+  for (const field of ["products", "users", "orders", "securityEvents"]) {
+    it(`${field}: as if the default page (20) were asked`, async () => {
+      const selection = (args: string) => `${field}${args} { edges { cursor node { id } } totalCount }`;
+      // Directly, through a fragment on the parent type, and through an inline fragment.
+      const forms = [(args: string) => `{ ${selection(args)} }`, (args: string) => `{ ...F } fragment F on Query { ${selection(args)} }`, (args: string) => `{ ... on Query { ${selection(args)} } }`];
+      for (const form of forms) {
+        const implicit = await costOf(form(""));
+        assert.equal(implicit, await costOf(form("(first: 20)")));
+        assert.ok(implicit > (await costOf(form("(first: 1)"))) * 10);
+      }
+      // A variable left out or null is the default too, as the resolver sees it.
+      const byVariable = `query($n: Int) { ${selection("(first: $n)")} }`;
+      const implicit = await costOf(`{ ${selection("")} }`);
+      assert.equal(await costOf(byVariable), implicit);
+      assert.equal(await costOf(byVariable, { n: null }), implicit);
+      assert.ok((await costOf(byVariable, { n: 1 })) < implicit / 10);
+    });
+  }
+
+  it("refuses fifteen default pages of products where fifteen pages of one pass", async () => {
+    const server = await startTestServer("query_limits_default_page", { GRAPHQL_MAX_COST: "3000" });
+    try {
+      const pages = (args: string) => `{ ${aliased(15, `products${args} { edges { node { id name priceCents } } }`)} }`;
+      for (let i = 0; i < 2; i++) {
+        // Twice: Apollo, then the fast path, refuse alike.
+        const refused = await server.client().gql(pages(""));
+        assert.equal(refused.status, 400);
+        assert.match(refused.errors![0].message, /^Query refused: Query Cost limit of 3000 exceeded, found \d+\.$/);
+        await server.client().ok(pages("(first: 1)"));
+      }
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -2,9 +2,14 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import {
   GraphQLError,
   Kind,
+  getNamedType,
   getVariableValues,
+  isInterfaceType,
+  isObjectType,
   type DocumentNode,
   type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLNamedType,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionNode,
@@ -14,8 +19,9 @@ import { MAX_PAGE_SIZE } from "../db/pagination";
 /**
  * The query cost, the one rule for both ways a request runs (Apollo's plugin below and the prepared fast
  * path): each object field 2, each scalar 1, a nested selection 1.5× per level, and a selection with
- * `first`/`last` N counts N times, N being the literal or the variable's value after coercion (once when
- * N is outside 0..MAX_PAGE_SIZE, which the resolver refuses before running the selection). (graphql-armor's
+ * `first`/`last` N counts N times, N being the literal, the variable's value after coercion, or else the
+ * argument's default in the schema (what the resolver gets); once when N is outside 0..MAX_PAGE_SIZE, which
+ * the resolver refuses before running the selection. (graphql-armor's
  * cost rule, which this replaced, saw only literals: fifteen `products(first: $n)` with n = 100 passed.)
  */
 const OBJECT_COST = 2;
@@ -50,37 +56,61 @@ export function costDependsOnVariables(operation: OperationDefinitionNode, fragm
 }
 
 /** The operation's cost with these coerced variable values. */
-export function operationCost(operation: OperationDefinitionNode, fragments: Fragments, variables: Record<string, unknown>): number {
+export function operationCost(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  fragments: Fragments,
+  variables: Record<string, unknown>,
+): number {
   // A fragment spread again costs what it cost the first time, as graphql-armor counted it.
   const fragmentCosts = new Map<string, number>();
-  const cost = (node: SelectionNode | FragmentDefinitionNode): number => {
+  // The parent type is followed only to find each field's defaults; an unknown name costs as before.
+  const cost = (node: SelectionNode | FragmentDefinitionNode, parent: GraphQLNamedType | undefined): number => {
     // Introspection is not counted, nor __typename (no resolver; Apollo Client adds it to every selection).
     if (node.kind === Kind.FIELD && (node.name.value === "__schema" || node.name.value === "__typename")) return 0;
     const selectionSet = node.kind === Kind.FRAGMENT_SPREAD ? undefined : node.selectionSet;
     if (selectionSet) {
+      const definition = node.kind === Kind.FIELD ? fieldDefinition(parent, node.name.value) : undefined;
+      const inner =
+        node.kind === Kind.FIELD ? definition && getNamedType(definition.type)
+        : node.kind === Kind.FRAGMENT_SPREAD ? parent
+        : (typeOf(schema, node.typeCondition?.name.value) ?? parent);
       let total = OBJECT_COST;
-      for (const child of selectionSet.selections) total += DEPTH_FACTOR * cost(child);
-      return total * (node.kind === Kind.FIELD ? multiplier(node, variables) : 1);
+      for (const child of selectionSet.selections) total += DEPTH_FACTOR * cost(child, inner);
+      return total * (node.kind === Kind.FIELD ? multiplier(node, definition, variables) : 1);
     }
     if (node.kind !== Kind.FRAGMENT_SPREAD) return SCALAR_COST;
     const name = node.name.value;
     if (fragmentCosts.has(name)) return SCALAR_COST + DEPTH_FACTOR * fragmentCosts.get(name)!;
     fragmentCosts.set(name, 0);
     const fragment = fragments.get(name);
-    const fragmentCost = fragment ? cost(fragment) : 0;
+    const fragmentCost = fragment ? cost(fragment, typeOf(schema, fragment.typeCondition.name.value)) : 0;
     fragmentCosts.set(name, fragmentCost);
     return SCALAR_COST + DEPTH_FACTOR * fragmentCost;
   };
-  return operation.selectionSet.selections.reduce((total, node) => total + cost(node), 0);
+  const root = schema.getRootType(operation.operation) ?? undefined;
+  return operation.selectionSet.selections.reduce((total, node) => total + cost(node, root), 0);
+}
+
+const typeOf = (schema: GraphQLSchema, name: string | undefined) => (name === undefined ? undefined : schema.getType(name));
+
+function fieldDefinition(parent: GraphQLNamedType | undefined, name: string): GraphQLField<unknown, unknown> | undefined {
+  return parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[name] : undefined;
 }
 
 function pageArgument(field: Extract<SelectionNode, { kind: Kind.FIELD }>) {
   return field.arguments?.find((arg) => arg.name.value === "first" || arg.name.value === "last");
 }
 
-function multiplier(field: Extract<SelectionNode, { kind: Kind.FIELD }>, variables: Record<string, unknown>): number {
+function multiplier(
+  field: Extract<SelectionNode, { kind: Kind.FIELD }>,
+  definition: GraphQLField<unknown, unknown> | undefined,
+  variables: Record<string, unknown>,
+): number {
   const value = pageArgument(field)?.value;
-  const n = value?.kind === Kind.INT ? parseInt(value.value, 10) : value?.kind === Kind.VARIABLE ? variables[value.name.value] : undefined;
+  let n = value?.kind === Kind.INT ? parseInt(value.value, 10) : value?.kind === Kind.VARIABLE ? variables[value.name.value] : undefined;
+  // No page size given (or null): the resolver pages by the argument's default, so the cost does too.
+  n ??= definition?.args.find((arg) => arg.name === "first" || arg.name === "last")?.defaultValue;
   if (typeof n !== "number" || !Number.isFinite(n)) return 1;
   // A page outside 0..MAX_PAGE_SIZE is refused by its resolver (BAD_USER_INPUT) before any row is read and its
   // selection never runs: it counts once, so the client is told what is wrong with `first` rather than the cost.
@@ -112,7 +142,7 @@ export function checkCost(
     if (coerced.errors) return undefined;
     variables = coerced.coerced;
   }
-  const found = operationCost(operation, fragments, variables);
+  const found = operationCost(schema, operation, fragments, variables);
   return found > maxCost ? costRefusal(maxCost, found) : undefined;
 }
 
