@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { z } from "zod";
@@ -41,6 +42,10 @@ const envSchema = z.object({
   REDIS_SENTINEL_USERNAME: z.string().min(1).optional(),
   REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
   REDIS_TLS: flag.default(false),
+  // PEM files: the CA to trust instead of the system's, and a client certificate for servers that require one.
+  REDIS_TLS_CA_FILE: z.string().min(1).optional(),
+  REDIS_TLS_CERT_FILE: z.string().min(1).optional(),
+  REDIS_TLS_KEY_FILE: z.string().min(1).optional(),
   // How long a login, logout or revocation waits for a replica to acknowledge it (WAIT 1 <ms>).
   REDIS_REPLICA_ACK_TIMEOUT_MS: int(500, 1),
   // Comma-separated so a secret can be rotated: the first signs, all verify.
@@ -124,6 +129,12 @@ export type RedisTopology =
   | { kind: "sentinel"; sentinels: RedisNode[]; masterName: string }
   | { kind: "cluster"; nodes: RedisNode[] };
 
+export interface RedisTlsFiles {
+  ca?: string;
+  cert?: string;
+  key?: string;
+}
+
 export interface RedisConfig {
   topology: RedisTopology;
   keyPrefix: string;
@@ -131,6 +142,8 @@ export interface RedisConfig {
   username?: string;
   password?: string;
   tls: boolean;
+  /** Read from the REDIS_TLS_*_FILE settings; for every node and sentinel alike. */
+  tlsFiles: RedisTlsFiles;
   sentinelAuth?: { username?: string; password: string };
   replicaAckTimeoutMs: number;
 }
@@ -361,7 +374,35 @@ function redisProblems(e: ParsedEnv): string[] {
   if (e.REDIS_USERNAME && !e.REDIS_PASSWORD) problems.push("REDIS_USERNAME needs REDIS_PASSWORD");
   if (e.REDIS_SENTINEL_USERNAME && !e.REDIS_SENTINEL_PASSWORD) problems.push("REDIS_SENTINEL_USERNAME needs REDIS_SENTINEL_PASSWORD");
   if (e.REDIS_SENTINEL_PASSWORD && !e.REDIS_SENTINELS.length) problems.push("REDIS_SENTINEL_PASSWORD needs REDIS_SENTINELS");
+  const tlsFiles = tlsFileSettings(e);
+  if (tlsFiles.length && !redisUsesTls(e)) problems.push(`${tlsFiles.join(", ")}: set without TLS (rediss:// in REDIS_URL, or REDIS_TLS=true)`);
+  if (!e.REDIS_TLS_CERT_FILE !== !e.REDIS_TLS_KEY_FILE) problems.push("REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE must be set together");
+  for (const name of tlsFiles) {
+    const problem = pemProblem(e[name]!);
+    if (problem) problems.push(`${name}: ${problem}`);
+  }
   return problems;
+}
+
+const TLS_FILE_SETTINGS = ["REDIS_TLS_CA_FILE", "REDIS_TLS_CERT_FILE", "REDIS_TLS_KEY_FILE"] as const;
+
+function tlsFileSettings(e: ParsedEnv): Array<(typeof TLS_FILE_SETTINGS)[number]> {
+  return TLS_FILE_SETTINGS.filter((name) => e[name] !== undefined);
+}
+
+function redisUsesTls(e: ParsedEnv): boolean {
+  return e.REDIS_TLS || Boolean(e.REDIS_URL?.startsWith("rediss:"));
+}
+
+/** A file that cannot be read or holds no PEM block would otherwise fail at the first connection, less clearly. */
+function pemProblem(file: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    return `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? "error"})`;
+  }
+  return text.includes("-----BEGIN ") ? undefined : `${file} holds no PEM block`;
 }
 
 function redisConfig(e: ParsedEnv): RedisConfig | null {
@@ -372,7 +413,12 @@ function redisConfig(e: ParsedEnv): RedisConfig | null {
     keyPrefix: e.REDIS_KEY_PREFIX,
     username: e.REDIS_USERNAME,
     password: e.REDIS_PASSWORD,
-    tls: e.REDIS_TLS,
+    tls: redisUsesTls(e),
+    tlsFiles: {
+      ca: e.REDIS_TLS_CA_FILE && readFileSync(e.REDIS_TLS_CA_FILE, "utf8"),
+      cert: e.REDIS_TLS_CERT_FILE && readFileSync(e.REDIS_TLS_CERT_FILE, "utf8"),
+      key: e.REDIS_TLS_KEY_FILE && readFileSync(e.REDIS_TLS_KEY_FILE, "utf8"),
+    },
     sentinelAuth: e.REDIS_SENTINEL_PASSWORD ? { username: e.REDIS_SENTINEL_USERNAME, password: e.REDIS_SENTINEL_PASSWORD } : undefined,
     replicaAckTimeoutMs: e.REDIS_REPLICA_ACK_TIMEOUT_MS,
   };

@@ -4,6 +4,7 @@ import {
 } from "redis";
 import type { RedisConfig, RedisNode } from "../config";
 import { ServiceUnavailableError } from "../errors";
+import { checkRedisTls, tlsOptions } from "./tls-check";
 import { ClientSubscription, FollowingSubscription, type Subscription } from "./subscription";
 
 /**
@@ -44,13 +45,14 @@ function nodeOptions(config: RedisConfig, timeoutMs: number): RedisClientOptions
     socket: {
       connectTimeout: timeoutMs,
       reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000),
-      ...(config.tls ? { tls: true as const } : {}),
+      ...(config.tls ? { tls: true as const, ...tlsOptions(config) } : {}),
     },
   } as RedisClientOptions;
 }
 
 export async function connectRedis(config: RedisConfig, timeoutMs: number): Promise<RedisConnection> {
   const { topology } = config;
+  await checkRedisTls(config, timeoutMs);
   if (topology.kind === "sentinel") return connectSentinel(config, topology.sentinels, topology.masterName, timeoutMs);
   if (topology.kind === "cluster") return connectCluster(config, topology.nodes, timeoutMs);
   const options = nodeOptions(config, timeoutMs);
@@ -84,7 +86,7 @@ async function connectSentinel(config: RedisConfig, sentinels: RedisNode[], mast
     nodeClientOptions: options,
     sentinelClientOptions: {
       ...config.sentinelAuth,
-      socket: { connectTimeout: timeoutMs, ...(config.tls ? { tls: true as const } : {}) },
+      socket: { connectTimeout: timeoutMs, ...(config.tls ? { tls: true as const, ...tlsOptions(config) } : {}) },
     } as RedisClientOptions,
     // Asks the sentinels for the master now and then, beside their switch-master messages.
     scanInterval: 5000,

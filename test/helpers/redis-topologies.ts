@@ -1,6 +1,6 @@
 import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -8,6 +8,13 @@ import { createClient } from "redis";
 import { freePort } from "./ports";
 
 const run = promisify(execFile);
+
+/** PEM files a client of a TLS node trusts and shows (a client certificate, for servers that require one). */
+export interface ClientTls {
+  ca: string;
+  cert: string;
+  key: string;
+}
 
 /** One redis-server (or sentinel) process of the test's own on a free loopback port. */
 export class RedisProcess {
@@ -19,6 +26,8 @@ export class RedisProcess {
     readonly port: number,
     private readonly args: string[],
     readonly password?: string,
+    /** Set when the node listens for TLS only (`--port 0 --tls-port <port>`). */
+    private readonly tls?: ClientTls,
   ) {}
 
   async start(): Promise<this> {
@@ -40,7 +49,8 @@ export class RedisProcess {
   /** A command on this node, through redis-cli. */
   async cli(...args: string[]): Promise<string> {
     const auth = this.password ? ["--no-auth-warning", "-a", this.password] : [];
-    const { stdout } = await run("redis-cli", ["-h", "127.0.0.1", "-p", String(this.port), ...auth, ...args]);
+    const tls = this.tls ? ["--tls", "--cacert", this.tls.ca, "--cert", this.tls.cert, "--key", this.tls.key] : [];
+    const { stdout } = await run("redis-cli", ["-h", "127.0.0.1", "-p", String(this.port), ...tls, ...auth, ...args]);
     return stdout.trim();
   }
 
@@ -68,7 +78,8 @@ export class RedisProcess {
   }
 
   private async answers(): Promise<boolean> {
-    const client = createClient({ socket: { host: "127.0.0.1", port: this.port, reconnectStrategy: false }, password: this.password });
+    const tls = this.tls && { tls: true as const, ...Object.fromEntries(Object.entries(this.tls).map(([k, file]) => [k, readFileSync(file, "utf8")])) };
+    const client = createClient({ socket: { host: "127.0.0.1", port: this.port, reconnectStrategy: false, ...tls }, password: this.password });
     client.on("error", () => undefined);
     try {
       await client.connect();

@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, it } from "node:test";
 import { ConfigError, loadConfig } from "../../src/config";
 import { PRODUCTION_MAIL_ENV } from "../helpers/production-env";
@@ -132,6 +135,33 @@ describe("loadConfig", () => {
     assert.match(refusal({ REDIS_SENTINELS: "s:1", REDIS_SENTINEL_MASTER: "m", REDIS_SENTINEL_USERNAME: "u" }), /REDIS_SENTINEL_USERNAME needs REDIS_SENTINEL_PASSWORD/);
     assert.match(refusal({ REDIS_CLUSTER_NODES: "c:7000", REDIS_REPLICA_ACK_TIMEOUT_MS: "0" }), /REDIS_REPLICA_ACK_TIMEOUT_MS/);
     assert.match(refusal({ ...PRODUCTION, REDIS_URL: undefined }), /REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES/);
+  });
+
+  it("reads the Redis TLS files with TLS only, a client certificate with its key", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "sg-config-tls-"));
+    try {
+      const pem = (name: string) => {
+        writeFileSync(path.join(dir, name), `-----BEGIN ${name}-----\nAAAA\n-----END ${name}-----\n`);
+        return path.join(dir, name);
+      };
+      const [caFile, certFile, keyFile] = [pem("CA"), pem("CERT"), pem("KEY")];
+      const single = loadConfig({ REDIS_URL: "rediss://r:6380/0", REDIS_TLS_CA_FILE: caFile }).redis!;
+      assert.equal(single.tls, true); // from the scheme
+      assert.match(single.tlsFiles.ca!, /BEGIN CA/);
+      assert.equal(loadConfig({ REDIS_URL: "redis://r:6379/0" }).redis!.tls, false);
+      const cluster = loadConfig({ REDIS_CLUSTER_NODES: "c:7000", REDIS_TLS: "true", REDIS_TLS_CERT_FILE: certFile, REDIS_TLS_KEY_FILE: keyFile }).redis!;
+      assert.deepEqual([cluster.tls, cluster.tlsFiles.ca, /BEGIN CERT/.test(cluster.tlsFiles.cert!), /BEGIN KEY/.test(cluster.tlsFiles.key!)], [true, undefined, true, true]);
+
+      assert.match(refusal({ REDIS_URL: "redis://r:6379", REDIS_TLS_CA_FILE: caFile }), /REDIS_TLS_CA_FILE: set without TLS \(rediss:\/\/ in REDIS_URL, or REDIS_TLS=true\)/);
+      assert.match(refusal({ REDIS_CLUSTER_NODES: "c:7000", REDIS_TLS_CERT_FILE: certFile, REDIS_TLS_KEY_FILE: keyFile }), /REDIS_TLS_CERT_FILE, REDIS_TLS_KEY_FILE: set without TLS/);
+      assert.match(refusal({ REDIS_URL: "rediss://r:6380", REDIS_TLS_CERT_FILE: certFile }), /REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE must be set together/);
+      assert.match(refusal({ REDIS_URL: "rediss://r:6380", REDIS_TLS_KEY_FILE: keyFile }), /REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE must be set together/);
+      assert.match(refusal({ REDIS_URL: "rediss://r:6380", REDIS_TLS_CA_FILE: path.join(dir, "none") }), /REDIS_TLS_CA_FILE: cannot read .*none \(ENOENT\)/);
+      writeFileSync(path.join(dir, "empty"), "");
+      assert.match(refusal({ REDIS_URL: "rediss://r:6380", REDIS_TLS_CA_FILE: path.join(dir, "empty") }), /REDIS_TLS_CA_FILE: .*empty holds no PEM block/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("reads TWO_FACTOR_KEY as base64 keys of 32 bytes, the first encrypting, and refuses anything else", () => {

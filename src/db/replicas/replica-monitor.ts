@@ -1,11 +1,13 @@
-import { hasReached, parseGtidPosition, type GtidPosition } from "./gtid-position";
+import { hasReached, parseGtidPosition, type GtidDialect, type GtidPosition } from "./gtid-position";
 
 export type ReplicaState = "up" | "lagging" | "down";
 
 export interface ReplicaMonitorOptions {
-  /** The primary's position now (`@@gtid_binlog_pos`). */
+  /** Whose GTIDs the positions are written in. */
+  dialect: GtidDialect;
+  /** The primary's position now (`@@gtid_binlog_pos`, MySQL's `@@gtid_executed`). */
   primaryPosition: () => Promise<string>;
-  /** Each replica's applied position (`@@gtid_slave_pos`). */
+  /** Each replica's applied position (`@@gtid_slave_pos`, MySQL's `@@gtid_executed`). */
   replicaPositions: Array<() => Promise<string>>;
   maxLagMs: number;
   readYourWritesMs: number;
@@ -72,7 +74,7 @@ export class ReplicaMonitor {
   private async sample(): Promise<void> {
     const at = Date.now();
     try {
-      this.samples.push({ at, position: parseGtidPosition(await this.within(this.options.primaryPosition())) });
+      this.samples.push({ at, position: parseGtidPosition(await this.within(this.options.primaryPosition()), this.options.dialect) });
     } catch {
       // The primary not answering is the instance's own readiness problem; the replicas are judged on what is known.
     }
@@ -81,7 +83,7 @@ export class ReplicaMonitor {
     await Promise.all(
       this.options.replicaPositions.map(async (position, i) => {
         try {
-          const applied = parseGtidPosition(await this.within(position()));
+          const applied = parseGtidPosition(await this.within(position()), this.options.dialect);
           let freshAsOf = -Infinity;
           for (let n = this.samples.length - 1; n >= 0 && freshAsOf === -Infinity; n--) {
             if (hasReached(applied, this.samples[n].position)) freshAsOf = this.samples[n].at;

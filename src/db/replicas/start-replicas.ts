@@ -1,25 +1,35 @@
 import type { MikroORM } from "@mikro-orm/core";
 import type { Logger } from "pino";
 import type { Config } from "../../config";
+import { gtidDialect, POSITION_VARIABLES } from "./gtid-position";
 import { ReplicaRoutingDriver } from "./replica-driver";
 import { ReplicaMonitor } from "./replica-monitor";
 import { ReplicaReads } from "./replica-reads";
 
-type Positioned = { execute(sql: string): Promise<unknown> };
+type Queryable = { execute(sql: string): Promise<unknown> };
 
-async function position(connection: Positioned, variable: string): Promise<string> {
-  const rows = (await connection.execute(`select @@${variable} as pos`)) as Array<{ pos: string | null }>;
-  return rows[0]?.pos ?? "";
+async function value(connection: Queryable, expression: string): Promise<string> {
+  const rows = (await connection.execute(`select ${expression} as v`)) as Array<{ v: string | null }>;
+  return String(rows[0]?.v ?? "");
 }
 
 /** The catalog's replica reads as configured: watched replicas of the primary, or none. */
 export async function startReplicaReads(orm: MikroORM, config: Config, log: Logger): Promise<ReplicaReads> {
   const driver = orm.em.getDriver();
   if (!config.replicas.urls.length || !(driver instanceof ReplicaRoutingDriver)) return new ReplicaReads(null);
+  const primary = driver.getConnection("write");
+  const dialect = gtidDialect(await value(primary, "version()"));
+  // Without GTIDs MySQL's gtid_executed stays empty everywhere, and every replica would look up to date.
+  if (dialect === "mysql" && (await value(primary, "@@gtid_mode")).toUpperCase() !== "ON") {
+    log.warn({ replicas: config.replicas.urls.length },
+      "DATABASE_REPLICA_URLS ignored: the MySQL primary has gtid_mode OFF, so how far a replica has come cannot be known; every read goes to the primary");
+    return new ReplicaReads(null);
+  }
+  const variables = POSITION_VARIABLES[dialect];
   const monitor = new ReplicaMonitor({
-    // MariaDB's GTID positions: the primary's last written, each replica's last applied.
-    primaryPosition: () => position(driver.getConnection("write"), "gtid_binlog_pos"),
-    replicaPositions: driver.replicaConnections().map((replica) => () => position(replica, "gtid_slave_pos")),
+    dialect,
+    primaryPosition: () => value(primary, `@@${variables.primary}`),
+    replicaPositions: driver.replicaConnections().map((replica) => () => value(replica, `@@${variables.replica}`)),
     maxLagMs: config.replicas.maxLagS * 1000,
     readYourWritesMs: config.replicas.readYourWritesS * 1000,
     timeoutMs: config.dependencyTimeoutMs,
