@@ -18,8 +18,8 @@ const queue = new KeyedQueue();
 const queueKey = (owner: CartOwner) => ("userId" in owner ? `user:${owner.userId}` : `session:${owner.sessionKey}`);
 
 /**
- * Runs `change` in a short transaction holding the owner's cart row locked (SELECT ... FOR UPDATE on
- * MySQL; SQLite runs one write transaction at a time anyway). Every write to a cart goes through here,
+ * Runs `change` in a short transaction holding the owner's cart row locked (on MySQL by the UPDATE that
+ * touches it, see lockCart; SQLite runs one write transaction at a time anyway). Every write to a cart goes through here,
  * so checks like "at most 99" and "no more than the stock" see every earlier write of the same visitor,
  * however many of their requests overlap. The cart row is created first when it does not exist, unless
  * `create` is false: then `change` is not called and the result is undefined.
