@@ -76,7 +76,7 @@ export async function logout(ctx: Context): Promise<boolean> {
   const userId = ctx.user?.id;
   const sessionKey = ctx.session.publicId;
   const ended = await ctx.session.logOut();
-  // A guest who logs out starts over: the cart of the session that ended goes with it (API.md, Details).
+  // A guest who logs out starts over: the cart of the session that ended goes with it (docs/cart.md).
   if (ended && sessionKey) await deleteAnonymousCart(ctx.em, sessionKey);
   if (ended && userId !== undefined) await logSecurityEvent(ctx, SecurityEventType.LOGOUT, userId);
   ctx.user = null;

@@ -18,8 +18,8 @@ const queue = new KeyedQueue();
 const queueKey = (owner: CartOwner) => ("userId" in owner ? `user:${owner.userId}` : `session:${owner.sessionKey}`);
 
 /**
- * Runs `change` in a short transaction holding the owner's cart row locked (SELECT ... FOR UPDATE on
- * MySQL; SQLite runs one write transaction at a time anyway). Every write to a cart goes through here,
+ * Runs `change` in a short transaction holding the owner's cart row locked (on MySQL by the UPDATE that
+ * touches it, see lockCart; SQLite runs one write transaction at a time anyway). Every write to a cart goes through here,
  * so checks like "at most 99" and "no more than the stock" see every earlier write of the same visitor,
  * however many of their requests overlap. The cart row is created first when it does not exist, unless
  * `create` is false: then `change` is not called and the result is undefined.
@@ -101,13 +101,11 @@ export type PutLineOutcome = { applied: true; lines: CartLineRow[] } | { applied
 /**
  * A line write on MySQL in one round trip: the cart_put_line procedure (src/cart/cart-put-line.sql.ts) locks
  * and touches the owner's cart, reads the product and the line, and writes the line only when the rules of
- * lineRefusal allow it (limits from cart-limits.ts), all in one transaction on the server. As statements sent one by one, the same
- * transaction took six round trips and held the cart's lock across four of them: under load the server
- * then spent most of a cart write's CPU on the driver and the ORM around those round trips, and InnoDB as
- * much again on the statements (docs/performance.md). An applied write comes back with the cart's lines
- * (a second result set, read after the commit as loadCart would, saving the round trip of reading the cart
- * back); a refused one with what the procedure saw, for the caller to name the rule it broke. The cart row
- * is created first when it does not exist.
+ * lineRefusal allow it (limits from cart-limits.ts), all in one transaction on the server: sent one by
+ * one, the statements would hold the cart's lock across several round trips. An applied write comes back
+ * with the cart's lines (a second result set, read after the commit as loadCart would, saving the round
+ * trip of reading the cart back); a refused one with what the procedure saw, for the caller to name the
+ * rule it broke. The cart row is created first when it does not exist.
  */
 export function putLine(
   em: EntityManager,

@@ -15,8 +15,7 @@ type PageRow = ProductRow & { total_count: number | string };
 /**
  * A page of products in one plain SQL statement: the page by keyset on id (one row more than asked, to
  * know whether another page follows) and the total as a scalar subquery of the same statement, so both
- * come from one snapshot in one round trip. The listing is the busiest read of a shop; through the
- * query builder it took two statements and more CPU than the rest of the request. The conditions are
+ * come from one snapshot in one round trip: the listing is the busiest read of a shop. The conditions are
  * those of paginate() and substringMatch() (entities/), written for both MySQL and SQLite.
  */
 export async function productPage(em: EntityManager, filter: ProductFilter, args: PageArgs, connection: "read" | "write" = "write"): Promise<Connection<ProductRecord>> {

@@ -1,6 +1,6 @@
 import { registerEnumType } from "type-graphql";
 
-/** The contract's list (API.md, "Two-factor authentication and the security log"). */
+/** The security log's event types, as schema.graphql lists them (docs/two-factor.md). */
 export enum SecurityEventType {
   LOGIN_SUCCEEDED = "LOGIN_SUCCEEDED",
   LOGIN_FAILED = "LOGIN_FAILED",

@@ -30,7 +30,7 @@ export class UserRepository extends EntityRepository<User> {
    * a user drops it there on every instance, so a changed role or a deletion takes effect at once), else
    * from one primary-key SELECT of the eagerly loaded columns. Either way it is mapped into this
    * request's EntityManager, so `ctx.user` is a managed entity as usual: `em.findOne` would send the same
-   * query but costs several times the CPU (query builder, knex, metadata walk), on the hottest path of the API.
+   * query but costs several times the CPU (query builder, metadata walk), on the hottest path of the API.
    */
   async findForRequest(id: number, cache: UserCache): Promise<User | null> {
     const row = await cache.read(id, (): Promise<UserRow | undefined> =>

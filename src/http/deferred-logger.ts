@@ -10,9 +10,8 @@ type Level = (typeof LEVELS)[number];
  * A request's logger, made on first use: a pino child logger serializes its bindings when it is made, which
  * most requests never need. Not a getter, since Apollo copies the context with Object.assign, which calls
  * getters, and a getter on IncomingMessage would need Object.defineProperty on every request. Not a Proxy
- * either: one Proxy per request made V8 promote a fifth of everything the server allocated to the old
- * generation, which stretched every young-generation collection from about 1 to about 8 ms, the p99 of
- * every request with it (docs/performance.md, "Garbage collection").
+ * either: a Proxy per request makes V8 promote much of what requests allocate, which slows every
+ * young-generation collection (docs/performance.md, "Garbage collection").
  */
 class DeferredLogger {
   private logger?: Logger;

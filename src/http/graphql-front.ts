@@ -14,9 +14,8 @@ type FrontRequest = IncomingMessage & { [REST]?: Express; [PENDING_ERROR]?: unkn
  * The front of the API for the requests that make nearly all of its traffic, POST /graphql with a JSON
  * body. It runs the handlers of the GraphQL endpoint (the same instances the Express app runs, in the same
  * order) on Node's own request and response objects, and hands the request to Express only when something
- * needs Express. Express gives every request and response its own prototypes (Object.setPrototypeOf); in a
- * bare Express app that alone cost about 45 µs of a 110 µs request on this machine, as Node's http code then
- * meets objects of a shape it was not optimized for, and its router and res.send most of the rest.
+ * needs Express. Express gives every request and response its own prototypes (Object.setPrototypeOf), and
+ * Node's http code then meets objects of a shape it was not optimized for (docs/performance.md).
  *
  * What the handlers expect of Express is given here: `req.ip`, `req.protocol` and `req.secure` (computed
  * as Express computes them, from its `trust proxy` setting), `req.originalUrl`, `res.locals`. Whatever is

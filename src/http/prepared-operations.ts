@@ -75,7 +75,7 @@ interface Operation {
  * and without introspection in production) and resolved to an operation, by running that operation compiled
  * (graphql-jit) straight away: Apollo's per-request pipeline (header map, negotiation, hashing, document
  * cache, plugin hooks, a dozen awaits) and graphql-js's interpretation of the document cost more CPU than
- * the rest of a cheap request together (see docs/performance.md). Clients send the same few documents over
+ * the rest of a cheap request together. Clients send the same few documents over
  * and over, so from its second request on an operation runs here.
  *
  * What it answers is what Apollo would: the same schema and resolvers, the same error formatting and masking
@@ -186,7 +186,7 @@ export class PreparedOperations {
 
   /**
    * The operation compiled by graphql-jit into a function, once: graphql-js interprets the document anew on
-   * every request, which for a page of twenty products was a quarter of the request's CPU.
+   * every request.
    */
   private compiled({ document, requested, resolved }: Operation): Compiled {
     if (!resolved.compiled) {

@@ -40,10 +40,10 @@ declare module "http" {
  * operation name and the error codes. Nothing else from the request is logged: no header (so no cookie),
  * no query string, no body (so no password).
  *
- * Written by hand rather than with pino-http, with the same fields and levels: pino-http made two child
- * loggers per request and serialized the request into them up front, at any log level, which was a
- * third of the overhead of a cheap request. Here the request's child logger is made only if something
- * logs through it (deferredLogger), and the line is built only if its level is enabled.
+ * Written by hand rather than with pino-http, with the same fields and levels: pino-http makes two child
+ * loggers per request and serializes the request into them up front, at any log level. Here the request's
+ * child logger is made only if something logs through it (deferredLogger), and the line is built only if
+ * its level is enabled.
  */
 export function requestLogger(log: Logger): RequestHandler {
   return (req, res, next) => {

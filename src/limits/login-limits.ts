@@ -174,7 +174,7 @@ export class LoginLimits {
   }
 }
 
-/** Wrong codes allowed per pending login (API.md); each also counts as a failed login of the account. */
+/** Wrong codes allowed per pending login (docs/two-factor.md); each also counts as a failed login of the account. */
 export const SECOND_FACTOR_TRIES = 5;
 
 /** Who a login attempt is on: the user when the email names one, else the email as typed. */

@@ -24,8 +24,8 @@ const NOTICE_EVENTS = new Set<SecurityEventType>([
 export const UNSEEN_USER_AGENT_DAYS = 90;
 
 /**
- * Whether an event calls for a notice mail (API.md: 2FA on or off, recovery codes regenerated or used, a
- * login from a user agent not seen on the account in 90 days). "Seen" means a successful login, or the
+ * Whether an event calls for a notice mail (docs/two-factor.md: 2FA on or off, recovery codes regenerated
+ * or used, a login from a user agent not seen on the account in 90 days). "Seen" means a successful login, or the
  * owner's own registration, from that exact user agent: a failed attempt proves nothing, so an attacker
  * cannot make their agent "seen" by failing first.
  */

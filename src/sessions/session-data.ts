@@ -11,7 +11,10 @@ declare module "express-session" {
     rememberMe?: boolean;
     /** When this visitor last wrote to the database, while read replicas are in use (db/replicas/). */
     lastWriteAt?: number;
-    /** A login waiting for its second factor (src/two-factor/pending-login.ts); the session is not logged in. */
+    /**
+     * A login waiting for its second factor (begun in src/auth/account.ts, finished in
+     * src/two-factor/complete-login.ts); the session is not logged in.
+     */
     pendingLogin?: PendingLogin;
   }
 }
