@@ -35,48 +35,24 @@ export interface LoginAttempt {
  */
 export class LoginLimits {
   private constructor(
-    private readonly perIp: RateLimiterAbstract,
-    private readonly perAccount: RateLimiterAbstract,
-    private readonly perKnownClient: RateLimiterAbstract,
-    private readonly knownClients: RateLimiterAbstract,
-    private readonly perUserPasswordCheck: RateLimiterAbstract,
-    private readonly perPendingLogin: RateLimiterAbstract,
-    private readonly throttleLogged: RateLimiterAbstract,
+    private readonly limiter: Record<LimitName, RateLimiterAbstract>,
     private readonly onThrottle: (limit: LoginThrottle) => void,
-    private readonly perUserEmailChange: RateLimiterAbstract,
-    private readonly anonSessionsPerIp: RateLimiterAbstract,
   ) {}
 
   /** @param onThrottle told of every attempt a limit refused (the login_throttled metric). */
   static create(config: Config, redis: RedisClientType | null, onThrottle: (limit: LoginThrottle) => void = () => undefined): LoginLimits {
-    const { loginAttemptsPerIp, loginFailuresPerAccount, windowS } = config.limits;
-    const make = (name: string, points: number, duration: number): RateLimiterAbstract =>
+    const make = ({ name, points, durationS: duration }: Limit): RateLimiterAbstract =>
       redis
-        ? new RateLimiterRedis({
-            storeClient: redis,
-            useRedisPackage: true,
-            keyPrefix: `${config.redis!.keyPrefix}rl:${name}`,
-            points,
-            duration,
-          })
+        ? new RateLimiterRedis({ storeClient: redis, useRedisPackage: true, keyPrefix: `${config.redis!.keyPrefix}rl:${name}`, points, duration })
         : new RateLimiterMemory({ keyPrefix: name, points, duration });
-    return new LoginLimits(
-      make("login-ip", loginAttemptsPerIp, windowS),
-      make("login-account", loginFailuresPerAccount, windowS),
-      make("login-known-client", loginFailuresPerAccount, windowS),
-      make("known-client", 1, KNOWN_CLIENT_S),
-      make("password-check", loginFailuresPerAccount, windowS),
-      make("second-factor", SECOND_FACTOR_TRIES, config.twoFactor.pendingLoginS),
-      make("throttle-logged", 1, windowS),
-      onThrottle,
-      make("email-change", loginFailuresPerAccount, windowS),
-      make("anon-session", config.limits.anonSessionsPerIp, windowS),
-    );
+    const table = limits(config);
+    const limiter = Object.fromEntries(Object.entries(table).map(([key, limit]) => [key, make(limit)])) as Record<LimitName, RateLimiterAbstract>;
+    return new LoginLimits(limiter, onThrottle);
   }
 
   /** Counts one login or registration attempt from this client; refuses once there were too many. */
   async countAttempt(ip: string): Promise<void> {
-    await this.consume(this.perIp, clientKey(ip), "ip");
+    await this.consume(this.limiter.perIp, clientKey(ip), "ip");
   }
 
   /**
@@ -87,19 +63,19 @@ export class LoginLimits {
   async startLogin(who: LoginAccount, ip: string): Promise<LoginAttempt> {
     const account = accountKey(who);
     const client = `${account}:${clientKey(ip)}`;
-    const known = (await this.knownClients.get(client)) !== null;
-    const [limiter, key] = known ? [this.perKnownClient, client] : [this.perAccount, account];
+    const known = (await this.limiter.knownClients.get(client)) !== null;
+    const [limiter, key] = known ? [this.limiter.perKnownClient, client] : [this.limiter.perAccount, account];
     await this.consume(limiter, key, known ? "known_client" : "account");
     return {
       succeeded: async () => {
-        await Promise.all([limiter.delete(key), this.knownClients.set(client, 1, KNOWN_CLIENT_S)]);
+        await Promise.all([limiter.delete(key), this.limiter.knownClients.set(client, 1, KNOWN_CLIENT_S)]);
       },
     };
   }
 
   /** Counts a new anonymous session (a guest's first cart write) from this client: each one stores a session and a cart. */
   async countAnonymousSession(ip: string): Promise<void> {
-    await this.consume(this.anonSessionsPerIp, clientKey(ip), "anon_session");
+    await this.consume(this.limiter.anonSessionsPerIp, clientKey(ip), "anon_session");
   }
 
   /**
@@ -109,14 +85,9 @@ export class LoginLimits {
    */
   async countEmailChange(userId: number, ip: string): Promise<void> {
     await this.countAttempt(ip);
-    await this.consume(this.perUserEmailChange, String(userId), "email_change");
+    await this.consume(this.limiter.perUserEmailChange, String(userId), "email_change");
   }
 
-  /**
-   * Counts a check of a logged-in user's current password (changePassword), before it is made: whoever
-   * holds a session (a stolen cookie, an unlocked computer) gets as many guesses at the password as a
-   * stranger gets at logins, `loginFailuresPerAccount` per window, not one per request.
-   */
   private async consume(limiter: RateLimiterAbstract, key: string, limit: LoginThrottle): Promise<void> {
     try {
       await limiter.consume(key);
@@ -128,12 +99,17 @@ export class LoginLimits {
     }
   }
 
+  /**
+   * Counts a check of a logged-in user's current password (changePassword), before it is made: whoever
+   * holds a session (a stolen cookie, an unlocked computer) gets as many guesses at the password as a
+   * stranger gets at logins, `loginFailuresPerAccount` per window, not one per request.
+   */
   async startPasswordCheck(userId: number): Promise<LoginAttempt> {
     const key = String(userId);
-    await this.consume(this.perUserPasswordCheck, key, "password_check");
+    await this.consume(this.limiter.perUserPasswordCheck, key, "password_check");
     return {
       succeeded: async () => {
-        await this.perUserPasswordCheck.delete(key);
+        await this.limiter.perUserPasswordCheck.delete(key);
       },
     };
   }
@@ -144,7 +120,7 @@ export class LoginLimits {
    */
   async countSecondFactorTry(pendingId: string): Promise<number | null> {
     try {
-      return (await this.perPendingLogin.consume(pendingId)).remainingPoints;
+      return (await this.limiter.perPendingLogin.consume(pendingId)).remainingPoints;
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) return null;
       throw rejection;
@@ -157,7 +133,7 @@ export class LoginLimits {
    */
   async firstThrottleInWindow(userId: number): Promise<boolean> {
     try {
-      await this.throttleLogged.consume(String(userId));
+      await this.limiter.throttleLogged.consume(String(userId));
       return true;
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) return false;
@@ -170,9 +146,34 @@ export class LoginLimits {
    * was guessing a password that no longer exists).
    */
   async forgiveFailures(userId: number): Promise<void> {
-    await Promise.all([this.perAccount.delete(accountKey({ userId })), this.perUserPasswordCheck.delete(String(userId))]);
+    await Promise.all([this.limiter.perAccount.delete(accountKey({ userId })), this.limiter.perUserPasswordCheck.delete(String(userId))]);
   }
 }
+
+interface Limit {
+  /** The counter's name in the store (part of its Redis keys: renaming one resets it). */
+  name: string;
+  points: number;
+  durationS: number;
+}
+
+/** Every limit in one table: its counter's name, how many it allows, and per how long, from the settings. */
+function limits(config: Config) {
+  const { loginAttemptsPerIp, loginFailuresPerAccount, windowS, anonSessionsPerIp } = config.limits;
+  return {
+    perIp: { name: "login-ip", points: loginAttemptsPerIp, durationS: windowS },
+    perAccount: { name: "login-account", points: loginFailuresPerAccount, durationS: windowS },
+    perKnownClient: { name: "login-known-client", points: loginFailuresPerAccount, durationS: windowS },
+    knownClients: { name: "known-client", points: 1, durationS: KNOWN_CLIENT_S },
+    perUserPasswordCheck: { name: "password-check", points: loginFailuresPerAccount, durationS: windowS },
+    perPendingLogin: { name: "second-factor", points: SECOND_FACTOR_TRIES, durationS: config.twoFactor.pendingLoginS },
+    throttleLogged: { name: "throttle-logged", points: 1, durationS: windowS },
+    perUserEmailChange: { name: "email-change", points: loginFailuresPerAccount, durationS: windowS },
+    anonSessionsPerIp: { name: "anon-session", points: anonSessionsPerIp, durationS: windowS },
+  } satisfies Record<string, Limit>;
+}
+
+type LimitName = keyof ReturnType<typeof limits>;
 
 /** Wrong codes allowed per pending login (docs/two-factor.md); each also counts as a failed login of the account. */
 export const SECOND_FACTOR_TRIES = 5;
