@@ -1,6 +1,6 @@
 import type { EntityManager } from "@mikro-orm/core";
 import type { Request, Response } from "express";
-import type { RequestLog } from "./http/deferred-logger";
+import type { RequestLog } from "./observability/deferred-logger";
 import { User } from "./entities/user.entity";
 import type { Services } from "./services";
 import { RequestSession } from "./sessions/request-session";

@@ -4,7 +4,7 @@ import type { RequestHandler, Response } from "express";
 import type { GraphQLError, GraphQLFormattedError } from "graphql";
 import type { Logger } from "pino";
 import type { Context } from "../context";
-import { deferredLogger, type RequestLog } from "./deferred-logger";
+import { deferredLogger, type RequestLog } from "../observability/deferred-logger";
 import { classifyError } from "./format-error";
 
 interface GraphQLOutcome {

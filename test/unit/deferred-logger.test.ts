@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { Writable } from "node:stream";
 import { it } from "node:test";
 import pino from "pino";
-import { deferredLogger } from "../../src/http/deferred-logger";
+import { deferredLogger } from "../../src/observability/deferred-logger";
 
 function capture(level: string) {
   const lines: Array<Record<string, unknown>> = [];
