@@ -6,6 +6,7 @@ import pino, { type Logger } from "pino";
 import { createApp, type AppExtensions } from "./app";
 import { PasswordHasher } from "./auth/password-hasher";
 import { startUserCache, type UserCaching } from "./auth/user-invalidation";
+import { guardUserWrites } from "./auth/user-writes";
 import type { Config } from "./config";
 import { guestCartMaxAgeS, startCartSweeper } from "./cart/cart-sweeper";
 import { bootstrapAdmin } from "./db/bootstrap-admin";
@@ -63,6 +64,9 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
   try {
     const metrics = config.metrics.port !== 0 ? new Metrics() : undefined;
     await migrate(orm, config);
+    // From here on, a write to users outside writeUser is refused (the migrations may rewrite users freely).
+    const onQuery = orm.config.get("onQuery");
+    orm.config.set("onQuery", (sql, params) => onQuery(guardUserWrites(sql), params));
     replicaReads = await startReplicaReads(orm, config, log);
     sessions = await SessionBackend.create(config);
     userCaching = await startUserCache(config, sessions.connection, log);
