@@ -26,6 +26,7 @@ import { startMetricsServer, type MetricsServer } from "./observability/metrics-
 import type { Services } from "./services";
 import { startSecurityLogPruner } from "./security-log/prune";
 import { SessionBackend } from "./sessions/session-backend";
+import type { Clock } from "./sessions/session-data";
 import { twoFactorBox } from "./two-factor/keys";
 
 export interface RunningServer {
@@ -45,6 +46,8 @@ export interface ServerExtensions extends AppExtensions {
   gauges?: (services: Services) => GaugeSource[];
   /** The logger to use instead of one on stdout (tests read what the server warns). */
   log?: Logger;
+  /** The clock session timeouts are decided by (Date.now); tests pass one they can move forward. */
+  clock?: Clock;
 }
 
 /** Starts everything: database (with migrations), sessions, the admin bootstrap, then HTTP. */
@@ -68,7 +71,7 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
     const onQuery = orm.config.get("onQuery");
     orm.config.set("onQuery", (sql, params) => onQuery(guardUserWrites(sql), params));
     replicaReads = await startReplicaReads(orm, config, log);
-    sessions = await SessionBackend.create(config);
+    sessions = await SessionBackend.create(config, extensions.clock);
     userCaching = await startUserCache(config, sessions.connection, log);
     // A login still waiting when the dependency timeout has passed is refused rather than hashed late.
     hasher = new PasswordHasher(config.limits.hashConcurrency, config.limits.hashQueue, config.limits.hashNice, config.dependencyTimeoutMs);
