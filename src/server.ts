@@ -11,6 +11,7 @@ import type { Config } from "./config";
 import { guestCartMaxAgeS, startCartSweeper } from "./cart/cart-sweeper";
 import { bootstrapAdmin } from "./db/bootstrap-admin";
 import { migrate } from "./db/migrate";
+import { seedDemoCatalogOnFirstStart } from "./db/seed-catalog";
 import { startReplicaReads } from "./db/replicas/start-replicas";
 import type { ReplicaReads } from "./db/replicas/replica-reads";
 import { poolLoad } from "./db/pool-load";
@@ -76,6 +77,8 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
     // A login still waiting when the dependency timeout has passed is refused rather than hashed late.
     hasher = new PasswordHasher(config.limits.hashConcurrency, config.limits.hashQueue, config.limits.hashNice, config.dependencyTimeoutMs);
     await bootstrapAdmin(orm.em.fork(), config, hasher, log);
+    const demoProducts = await seedDemoCatalogOnFirstStart(orm.em.fork(), config);
+    if (demoProducts) log.info({ products: demoProducts }, `loaded the demo catalog (${demoProducts} products) into the fresh embedded database`);
     const limits = LoginLimits.create(config, sessions.redis, metrics && ((limit) => metrics.loginThrottled(limit)));
     const { cache: userCache, invalidation: userInvalidation } = userCaching;
     const secretBox = twoFactorBox(config, (msg) => log.warn(msg));
