@@ -56,7 +56,7 @@ export async function login(ctx: Context, email: string, password: string, remem
     throw new BadUserInputError({ email: INVALID_CREDENTIALS, password: INVALID_CREDENTIALS }, INVALID_CREDENTIALS);
   }
   if (user.twoFactorEnabled) {
-    const expiresAt = Date.now() + ctx.services.config.twoFactor.pendingLoginS * 1000;
+    const expiresAt = ctx.services.sessions.now() + ctx.services.config.twoFactor.pendingLoginS * 1000;
     await ctx.session.beginPendingLogin({ id: randomBytes(16).toString("base64url"), userId: user.id, rememberMe, expiresAt });
     ctx.user = null;
     throw new SecondFactorRequiredError();

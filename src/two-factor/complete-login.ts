@@ -17,7 +17,7 @@ const noPendingLogin = () => new UnauthenticatedError("No login is waiting for a
 export async function completeLogin(ctx: Context, code: string): Promise<User> {
   const pending = ctx.session.pendingLogin;
   if (!pending) throw noPendingLogin();
-  if (pending.expiresAt <= Date.now()) {
+  if (pending.expiresAt <= ctx.services.sessions.now()) {
     await ctx.session.endPendingLogin();
     throw noPendingLogin();
   }
