@@ -6,10 +6,12 @@ import pino, { type Logger } from "pino";
 import { createApp, type AppExtensions } from "./app";
 import { PasswordHasher } from "./auth/password-hasher";
 import { startUserCache, type UserCaching } from "./auth/user-invalidation";
+import { guardUserWrites } from "./auth/user-writes";
 import type { Config } from "./config";
 import { guestCartMaxAgeS, startCartSweeper } from "./cart/cart-sweeper";
 import { bootstrapAdmin } from "./db/bootstrap-admin";
 import { migrate } from "./db/migrate";
+import { seedDemoCatalogOnFirstStart } from "./db/seed-catalog";
 import { startReplicaReads } from "./db/replicas/start-replicas";
 import type { ReplicaReads } from "./db/replicas/replica-reads";
 import { poolLoad } from "./db/pool-load";
@@ -25,6 +27,7 @@ import { startMetricsServer, type MetricsServer } from "./observability/metrics-
 import type { Services } from "./services";
 import { startSecurityLogPruner } from "./security-log/prune";
 import { SessionBackend } from "./sessions/session-backend";
+import type { Clock } from "./sessions/session-data";
 import { twoFactorBox } from "./two-factor/keys";
 
 export interface RunningServer {
@@ -44,6 +47,8 @@ export interface ServerExtensions extends AppExtensions {
   gauges?: (services: Services) => GaugeSource[];
   /** The logger to use instead of one on stdout (tests read what the server warns). */
   log?: Logger;
+  /** The clock session timeouts are decided by (Date.now); tests pass one they can move forward. */
+  clock?: Clock;
 }
 
 /** Starts everything: database (with migrations), sessions, the admin bootstrap, then HTTP. */
@@ -63,12 +68,17 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
   try {
     const metrics = config.metrics.port !== 0 ? new Metrics() : undefined;
     await migrate(orm, config);
+    // From here on, a write to users outside writeUser is refused (the migrations may rewrite users freely).
+    const onQuery = orm.config.get("onQuery");
+    orm.config.set("onQuery", (sql, params) => onQuery(guardUserWrites(sql), params));
     replicaReads = await startReplicaReads(orm, config, log);
-    sessions = await SessionBackend.create(config);
+    sessions = await SessionBackend.create(config, extensions.clock);
     userCaching = await startUserCache(config, sessions.connection, log);
     // A login still waiting when the dependency timeout has passed is refused rather than hashed late.
     hasher = new PasswordHasher(config.limits.hashConcurrency, config.limits.hashQueue, config.limits.hashNice, config.dependencyTimeoutMs);
     await bootstrapAdmin(orm.em.fork(), config, hasher, log);
+    const demoProducts = await seedDemoCatalogOnFirstStart(orm.em.fork(), config);
+    if (demoProducts) log.info({ products: demoProducts }, `loaded the demo catalog (${demoProducts} products) into the fresh embedded database`);
     const limits = LoginLimits.create(config, sessions.redis, metrics && ((limit) => metrics.loginThrottled(limit)));
     const { cache: userCache, invalidation: userInvalidation } = userCaching;
     const secretBox = twoFactorBox(config, (msg) => log.warn(msg));

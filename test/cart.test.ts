@@ -8,6 +8,7 @@ import { callProcedure } from "../src/db/plain-sql";
 import { cartView, loadCart } from "../src/cart/cart-view";
 import { CartLine } from "../src/entities/cart-line.entity";
 import { TestClient, codes } from "./helpers/client";
+import { TestClock } from "./helpers/clock";
 import { login, registerUser } from "./helpers/factories";
 import { startTestServer, type TestServer } from "./helpers/server";
 import {
@@ -578,9 +579,10 @@ describe("abandoned anonymous carts", () => {
 
 describe("a guest cart whose session ends by idle timeout", () => {
   let idle: TestServer;
+  const clock = new TestClock();
   before(async () => {
     // lastSeenAt is written every quarter of the idle timeout when that is under a minute: here every second.
-    idle = await startTestServer("cart_idle", { ...RACE_ENV, SESSION_IDLE_TIMEOUT_S: "4", SESSION_ABSOLUTE_TIMEOUT_S: "60" });
+    idle = await startTestServer("cart_idle", { ...RACE_ENV, SESSION_IDLE_TIMEOUT_S: "4", SESSION_ABSOLUTE_TIMEOUT_S: "60" }, { clock: clock.now });
   });
   after(() => idle?.close());
 
@@ -596,7 +598,7 @@ describe("a guest cart whose session ends by idle timeout", () => {
 
     // The guest only reads from here on: their session stays alive, and so must their cart.
     await idle.sql("UPDATE carts SET updated_at = UTC_TIMESTAMP(3) - INTERVAL ? SECOND WHERE id = ?", [maxAgeS + 60, cartId]);
-    await new Promise((resolve) => setTimeout(resolve, 1200));
+    clock.advance(1200); // past lastSeenAt's resolution, so the next read writes it and touches the cart
     assert.deepEqual(cartLines(await readCart(guest)), [[product.id, 1]]);
     assert.ok((await age()) < maxAgeS, "the read touched the cart with the session");
     await sweepAbandonedCarts(idle.services.orm.em, maxAgeS);

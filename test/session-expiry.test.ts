@@ -2,13 +2,16 @@ import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, describe, it } from "node:test";
 import { sessionTtlSeconds } from "../src/sessions/session-data";
+import { TestClock } from "./helpers/clock";
 import { login, me, registerUser } from "./helpers/factories";
 import { startTestServer, type TestServer } from "./helpers/server";
 
+// The timeouts are decided by the server's session clock, which these tests move forward instead of sleeping.
 describe("idle timeout", () => {
   let server: TestServer;
+  const clock = new TestClock();
   before(async () => {
-    server = await startTestServer("expiry_idle", { SESSION_IDLE_TIMEOUT_S: "2", SESSION_ABSOLUTE_TIMEOUT_S: "60" });
+    server = await startTestServer("expiry_idle", { SESSION_IDLE_TIMEOUT_S: "2", SESSION_ABSOLUTE_TIMEOUT_S: "60" }, { clock: clock.now });
   });
   after(() => server?.close());
 
@@ -16,7 +19,7 @@ describe("idle timeout", () => {
     const client = server.client();
     const user = await registerUser(client);
     for (let i = 0; i < 4; i++) {
-      await sleep(800);
+      clock.advance(800);
       assert.equal((await me(client))?.id, user.id, `request ${i}`);
     }
   });
@@ -25,15 +28,16 @@ describe("idle timeout", () => {
     const client = server.client();
     const user = await registerUser(client);
     await login(client, user.email, undefined, true); // a 30-day cookie does not outlive the server's rule
-    await sleep(2300);
+    clock.advance(2300);
     assert.equal(await me(client), null);
   });
 });
 
 describe("absolute timeout", () => {
   let server: TestServer;
+  const clock = new TestClock();
   before(async () => {
-    server = await startTestServer("expiry_absolute", { SESSION_IDLE_TIMEOUT_S: "60", SESSION_ABSOLUTE_TIMEOUT_S: "3" });
+    server = await startTestServer("expiry_absolute", { SESSION_IDLE_TIMEOUT_S: "60", SESSION_ABSOLUTE_TIMEOUT_S: "3" }, { clock: clock.now });
   });
   after(() => server?.close());
 
@@ -41,13 +45,13 @@ describe("absolute timeout", () => {
     const client = server.client();
     const user = await registerUser(client);
     let lastSeen: string | null = user.id;
-    const started = Date.now();
-    while (Date.now() - started < 2500) {
+    const started = clock.now();
+    while (clock.now() - started < 2500) {
       lastSeen = (await me(client))?.id ?? null;
       assert.equal(lastSeen, user.id);
-      await sleep(500);
+      clock.advance(500);
     }
-    await sleep(3200 - (Date.now() - started));
+    clock.advance(3200 - (clock.now() - started));
     assert.equal(await me(client), null);
   });
 
@@ -61,6 +65,7 @@ describe("absolute timeout", () => {
   });
 });
 
+// These read the TTL Redis counts down in real time, so they wait in real time.
 describe("the store's expiry", () => {
   let server: TestServer;
   before(async () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, describe, it } from "node:test";
 import { codes, type TestClient } from "./helpers/client";
+import { TestClock } from "./helpers/clock";
 import { STRONG_PASSWORD, USER_FIELDS, createAdmin, login, signUp, type SignedIn } from "./helpers/factories";
 import { freshDependencies, startEmbeddedServer, startTestServer, startTestServerOn, TEST_TWO_FACTOR_KEY, type TestServer } from "./helpers/server";
 import { ADD_TO_CART, CART, CREATE_PRODUCT, uniqueSku } from "./helpers/shop";
@@ -276,10 +276,11 @@ describe("turning two-factor off and new recovery codes", () => {
 describe("limits of the second step", () => {
   let limited: TestServer;
   let shortPending: TestServer;
+  const pendingClock = new TestClock(); // a pending login is timed by the session clock
   before(async () => {
     [limited, shortPending] = await Promise.all([
       startTestServer("two_factor_limits", { LOGIN_MAX_FAILURES_PER_ACCOUNT: "10" }),
-      startTestServer("two_factor_expiry", { TWO_FACTOR_PENDING_LOGIN_S: "1" }),
+      startTestServer("two_factor_expiry", { TWO_FACTOR_PENDING_LOGIN_S: "1" }, { clock: pendingClock.now }),
     ]);
   });
   after(() => Promise.all([limited?.close(), shortPending?.close()]));
@@ -304,7 +305,7 @@ describe("limits of the second step", () => {
   it("a pending login expires (TWO_FACTOR_PENDING_LOGIN_S): then completeLogin is UNAUTHENTICATED", async () => {
     const user = await twoFactorUser(shortPending);
     await login(user.client, user.user.email);
-    await sleep(1200);
+    pendingClock.advance(1200);
     assert.deepEqual(codes(await user.client.gql(COMPLETE_LOGIN, { code: codeAt(user.secret, 0) })), ["UNAUTHENTICATED"]);
     assert.equal((await user.client.ok(ME)).me, null);
   });

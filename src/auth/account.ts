@@ -9,6 +9,7 @@ import type { LoginAttempt } from "../limits/login-limits";
 import { onAccountCreated, onPasswordChanged } from "../recovery/account-mail";
 import { eventOf, logSecurityEvent, recordSecurityEvent } from "../security-log/record";
 import { passwordProblem } from "./password-policy";
+import { writeUser } from "./user-writes";
 import { assertValidNewAccount, fieldErrors } from "./validation";
 
 const INVALID_CREDENTIALS = "Invalid email or password.";
@@ -55,7 +56,7 @@ export async function login(ctx: Context, email: string, password: string, remem
     throw new BadUserInputError({ email: INVALID_CREDENTIALS, password: INVALID_CREDENTIALS }, INVALID_CREDENTIALS);
   }
   if (user.twoFactorEnabled) {
-    const expiresAt = Date.now() + ctx.services.config.twoFactor.pendingLoginS * 1000;
+    const expiresAt = ctx.services.sessions.now() + ctx.services.config.twoFactor.pendingLoginS * 1000;
     await ctx.session.beginPendingLogin({ id: randomBytes(16).toString("base64url"), userId: user.id, rememberMe, expiresAt });
     ctx.user = null;
     throw new SecondFactorRequiredError();
@@ -90,13 +91,11 @@ export async function changePassword(ctx: Context, currentPassword: string, newP
   const problem = newPassword === currentPassword ? "must differ from the current password" : passwordProblem(newPassword, user);
   assertValid(fieldErrors({ newPassword: problem }));
   const passwordHash = await ctx.services.hasher.hash(newPassword);
-  await ctx.em.transactional(async (em) => {
+  await writeUser(ctx, user.id, () => ctx.em.transactional(async (em) => {
     await em.nativeUpdate(User, { id: user.id }, { passwordHash, updatedAt: new Date() });
     await onPasswordChanged(em, user, false);
     await recordSecurityEvent(em, eventOf(ctx, SecurityEventType.PASSWORD_CHANGED, user.id));
-  });
-  // The cached row holds no hash, but its updated_at changed: keep every copy the row as stored.
-  await ctx.services.userInvalidation.invalidate(user.id);
+  }));
   await ctx.session.endOtherSessions(user.id);
   // A new id for this session too: whoever knew the old one is out with the old password.
   await ctx.session.logIn(user.id, ctx.session.rememberMe);

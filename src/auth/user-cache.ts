@@ -18,7 +18,7 @@ export interface UserCacheOptions {
  * It holds raw rows, not entities: each request maps the row into its own EntityManager, so `ctx.user`
  * stays a managed entity of that request.
  *
- * Every user write made through the API drops the row on every instance (see user-invalidation.ts).
+ * Every user write made through the API drops the row on every instance (see user-writes.ts).
  * The TTL bounds how long a change made around the API (SQL by hand) can go unseen.
  *
  * Eviction is by insertion order, not by use: a hit then costs no reordering of the map, and an active

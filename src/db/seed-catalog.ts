@@ -1,4 +1,5 @@
 import type { EntityManager } from "@mikro-orm/core";
+import type { Config } from "../config";
 import { Product } from "../entities/product.entity";
 
 type DemoProduct = Pick<Product, "sku" | "name" | "description" | "priceCents" | "stock">;
@@ -28,4 +29,15 @@ export async function seedCatalog(em: EntityManager): Promise<number> {
   for (const product of missing) em.create(Product, product);
   await em.flush();
   return missing.length;
+}
+
+/**
+ * A newcomer's first `npm start` (the embedded SQLite default, in development): the demo catalog that
+ * `npm run seed` loads, so the playground's first `products` query shows something. Only into an empty
+ * catalog, never on MySQL (DATABASE_URL), in production or in tests. Returns how many products it loaded.
+ */
+export async function seedDemoCatalogOnFirstStart(em: EntityManager, config: Config): Promise<number> {
+  if (config.database.kind !== "sqlite" || config.env !== "development") return 0;
+  if ((await em.count(Product, {})) > 0) return 0;
+  return seedCatalog(em);
 }

@@ -1,4 +1,5 @@
 import { requireUser } from "../auth/account";
+import { writeUser } from "../auth/user-writes";
 import type { Context } from "../context";
 import { TokenKind } from "../entities/account-token.entity";
 import { User } from "../entities/user.entity";
@@ -32,13 +33,12 @@ export async function verifyEmail(ctx: Context, token: string): Promise<User> {
   const found = await findLiveToken(em, token, TokenKind.EMAIL_VERIFICATION);
   if (!found) throw invalidToken();
   const userId = found.user.id;
-  await em.transactional(async (tem) => {
+  await writeUser(ctx, userId, () => em.transactional(async (tem) => {
     if (!(await claimToken(tem, found))) throw invalidToken();
     const changed = await tem.nativeUpdate(User, { id: userId, email: found.email }, { emailVerified: true, updatedAt: new Date() });
     if (changed !== 1) throw invalidToken();
     await recordSecurityEvent(tem, eventOf(ctx, SecurityEventType.EMAIL_VERIFIED, userId));
-  });
-  await ctx.services.userInvalidation.invalidate(userId);
+  }));
   const user = await ctx.em.findOneOrFail(User, userId, { refresh: true });
   if (ctx.user?.id === userId) ctx.user = user;
   return user;

@@ -6,6 +6,7 @@ import { canonicalEmail } from "../entities/email";
 import { assertValid } from "../errors";
 import { passwordProblem } from "../auth/password-policy";
 import { fieldErrors } from "../auth/validation";
+import { writeUser } from "../auth/user-writes";
 import { SecurityEventType } from "../entities/security-event-type";
 import { eventOf, recordSecurityEvent } from "../security-log/record";
 import { onPasswordChanged } from "./account-mail";
@@ -38,16 +39,15 @@ export async function resetPassword(ctx: Context, token: string, newPassword: st
   ctx.services.hasher.assertCapacity();
   const passwordHash = await ctx.services.hasher.hash(newPassword);
 
-  await em.transactional(async (tem) => {
+  await writeUser(ctx, user.id, () => em.transactional(async (tem) => {
     if (!(await claimToken(tem, found))) throw invalidToken();
     // Conditional on the address the link went to, in case the email changed since the read above.
     const changed = await tem.nativeUpdate(User, { id: user.id, email: found.email }, { passwordHash, emailVerified: true, updatedAt: new Date() });
     if (changed !== 1) throw invalidToken();
     await onPasswordChanged(tem, user, true);
     await recordSecurityEvent(tem, eventOf(ctx, SecurityEventType.PASSWORD_RESET, user.id));
-  });
+  }));
 
-  await ctx.services.userInvalidation.invalidate(user.id);
   if (ctx.session.userId === user.id) {
     await ctx.session.endOtherSessions(user.id);
     await ctx.session.logOut();

@@ -1,5 +1,5 @@
 import { Store, type SessionData } from "express-session";
-import { LOADED_FROM_STORE, sessionTtlSeconds, type SessionTimeouts } from "./session-data";
+import { LOADED_FROM_STORE, sessionTtlSeconds, type Clock, type SessionTimeouts } from "./session-data";
 
 type Callback = (err?: unknown, data?: unknown) => void;
 
@@ -11,7 +11,10 @@ export class MemorySessionStore extends Store {
   private readonly entries = new Map<string, { json: string; expiresAt: number }>();
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly timeouts: SessionTimeouts) {
+  constructor(
+    private readonly timeouts: SessionTimeouts,
+    private readonly now: Clock = Date.now,
+  ) {
     super();
     this.sweeper = setInterval(() => this.sweep(), 60_000);
     this.sweeper.unref();
@@ -19,7 +22,7 @@ export class MemorySessionStore extends Store {
 
   override get(sid: string, cb: (err: unknown, session?: SessionData | null) => void): void {
     const entry = this.entries.get(sid);
-    if (!entry || entry.expiresAt <= Date.now()) {
+    if (!entry || entry.expiresAt <= this.now()) {
       this.entries.delete(sid);
       return cb(null, null);
     }
@@ -28,12 +31,12 @@ export class MemorySessionStore extends Store {
 
   override set(sid: string, sess: SessionData, cb?: Callback): void {
     const loaded = (sess as unknown as Record<symbol, unknown>)[LOADED_FROM_STORE];
-    const ttl = sessionTtlSeconds(sess, this.timeouts);
+    const ttl = sessionTtlSeconds(sess, this.timeouts, this.now());
     if (ttl <= 0 || (loaded && !this.entries.has(sid))) {
       if (ttl <= 0) this.entries.delete(sid);
       return cb?.();
     }
-    this.entries.set(sid, { json: JSON.stringify(sess), expiresAt: Date.now() + ttl * 1000 });
+    this.entries.set(sid, { json: JSON.stringify(sess), expiresAt: this.now() + ttl * 1000 });
     cb?.();
   }
 
@@ -50,7 +53,7 @@ export class MemorySessionStore extends Store {
   async getMany(sids: string[]): Promise<(SessionData | null)[]> {
     return sids.map((sid) => {
       const entry = this.entries.get(sid);
-      return entry && entry.expiresAt > Date.now() ? (JSON.parse(entry.json) as SessionData) : null;
+      return entry && entry.expiresAt > this.now() ? (JSON.parse(entry.json) as SessionData) : null;
     });
   }
 
@@ -59,7 +62,7 @@ export class MemorySessionStore extends Store {
   }
 
   private sweep(): void {
-    const now = Date.now();
+    const now = this.now();
     for (const [sid, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(sid);
   }
 }

@@ -2,7 +2,7 @@ import { RedisStore } from "connect-redis";
 import type { SessionData } from "express-session";
 import type { RedisClientType } from "redis";
 import { keySlot } from "../redis/hash-tags";
-import { LOADED_FROM_STORE, sessionTtlSeconds, type SessionTimeouts } from "./session-data";
+import { LOADED_FROM_STORE, sessionTtlSeconds, type Clock, type SessionTimeouts } from "./session-data";
 
 type Callback = (err?: unknown, data?: unknown) => void;
 
@@ -21,8 +21,9 @@ export class RedisSessionStore extends RedisStore {
     timeouts: SessionTimeouts,
     /** On a Cluster one MGET may only name keys of one hash slot (connect-redis #360 is that trap). */
     private readonly cluster = false,
+    now: Clock = Date.now,
   ) {
-    super({ client: redis, prefix, ttl: (sess) => sessionTtlSeconds(sess, timeouts) });
+    super({ client: redis, prefix, ttl: (sess) => sessionTtlSeconds(sess, timeouts, now()) });
   }
 
   override async set(sid: string, sess: SessionData, cb?: Callback): Promise<unknown> {

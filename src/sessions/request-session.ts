@@ -112,7 +112,7 @@ export class RequestSession {
   }
 
   private initialize(publicId = newPublicId()): void {
-    const now = Date.now();
+    const now = this.backend.now();
     const sess = this.req.session;
     sess.publicId = publicId;
     sess.createdAt = now;

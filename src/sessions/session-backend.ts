@@ -5,7 +5,7 @@ import { taggedSessionId, userIndexTag } from "../redis/hash-tags";
 import { connectRedis, type RedisConnection } from "../redis/redis-connection";
 import { MemorySessionStore } from "./memory-session-store";
 import { RedisSessionStore } from "./redis-session-store";
-import { isExpired, type SessionTimeouts } from "./session-data";
+import { isExpired, type Clock, type SessionTimeouts } from "./session-data";
 import { MemoryUserSessionIndex, RedisUserSessionIndex, type UserSessionIndex } from "./user-session-index";
 
 export interface LiveSession {
@@ -26,12 +26,14 @@ export class SessionBackend {
     private readonly index: UserSessionIndex,
     private readonly timeouts: SessionTimeouts,
     readonly connection: RedisConnection | null,
+    /** What every session timeout is decided by: creation, lastSeenAt, expiry, the store's TTL. */
+    readonly now: Clock,
   ) {}
 
-  static async create(config: Config): Promise<SessionBackend> {
+  static async create(config: Config, now: Clock = Date.now): Promise<SessionBackend> {
     const timeouts = config.session;
     if (!config.redis) {
-      return new SessionBackend(new MemorySessionStore(timeouts), new MemoryUserSessionIndex(), timeouts, null);
+      return new SessionBackend(new MemorySessionStore(timeouts, now), new MemoryUserSessionIndex(), timeouts, null, now);
     }
     const connection = await connectRedis(config.redis, config.dependencyTimeoutMs);
     const prefix = config.redis.keyPrefix;
@@ -39,10 +41,11 @@ export class SessionBackend {
     const cluster = connection.kind === "cluster";
     const indexKey = (userId: number) => `${prefix}user-sessions:${cluster ? userIndexTag(userId) : userId}`;
     return new SessionBackend(
-      new RedisSessionStore(connection.client, `${prefix}sess:`, timeouts, cluster),
+      new RedisSessionStore(connection.client, `${prefix}sess:`, timeouts, cluster, now),
       new RedisUserSessionIndex(connection.client, indexKey),
       timeouts,
       connection,
+      now,
     );
   }
 
@@ -73,7 +76,7 @@ export class SessionBackend {
     const dead: string[] = [];
     entries.forEach(([publicId, ], i) => {
       const sess = data[i];
-      if (sess && sess.userId === userId && !isExpired(sess, this.timeouts)) live.push({ publicId, data: sess });
+      if (sess && sess.userId === userId && !isExpired(sess, this.timeouts, this.now())) live.push({ publicId, data: sess });
       else dead.push(publicId);
     });
     await this.index.remove(userId, dead);
@@ -87,7 +90,7 @@ export class SessionBackend {
     await Promise.all(entries.map(([, sid]) => this.destroy(sid)));
     await this.index.remove(userId, entries.map(([publicId]) => publicId));
     await this.replicated(userId);
-    return alive.filter((sess) => sess && sess.userId === userId && !isExpired(sess, this.timeouts)).length;
+    return alive.filter((sess) => sess && sess.userId === userId && !isExpired(sess, this.timeouts, this.now())).length;
   }
 
   async unregister(userId: number, publicId: string): Promise<void> {

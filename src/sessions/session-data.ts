@@ -33,6 +33,9 @@ export interface PendingLogin {
  */
 export const LOADED_FROM_STORE = Symbol("sessiongraph.loadedFromStore");
 
+/** Milliseconds since 1970, like Date.now: the clock session timeouts are measured by (tests advance their own). */
+export type Clock = () => number;
+
 export interface SessionTimeouts {
   idleTimeoutS: number;
   absoluteTimeoutS: number;

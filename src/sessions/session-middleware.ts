@@ -51,7 +51,7 @@ export function sessionMiddleware(
     const sess = req.session;
     if (!sess?.createdAt) return next();
     Object.defineProperty(sess, LOADED_FROM_STORE, { value: true, enumerable: false });
-    const now = Date.now();
+    const now = backend.now();
     if (isExpired(sess, config.session, now)) {
       const { userId, publicId } = sess;
       return sess.regenerate((err) => {

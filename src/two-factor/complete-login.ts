@@ -1,4 +1,5 @@
 import { finishLogin, recordThrottle } from "../auth/account";
+import { writeUser } from "../auth/user-writes";
 import type { Context } from "../context";
 import { SecurityEventType } from "../entities/security-event-type";
 import { User } from "../entities/user.entity";
@@ -16,7 +17,7 @@ const noPendingLogin = () => new UnauthenticatedError("No login is waiting for a
 export async function completeLogin(ctx: Context, code: string): Promise<User> {
   const pending = ctx.session.pendingLogin;
   if (!pending) throw noPendingLogin();
-  if (pending.expiresAt <= Date.now()) {
+  if (pending.expiresAt <= ctx.services.sessions.now()) {
     await ctx.session.endPendingLogin();
     throw noPendingLogin();
   }
@@ -39,11 +40,11 @@ export async function completeLogin(ctx: Context, code: string): Promise<User> {
     throw err;
   }
 
-  const used = await ctx.em.transactional(async (em) => {
+  const used = await writeUser(ctx, user.id, () => ctx.em.transactional(async (em) => {
     const used = await useSecondFactor(em, ctx.services.secretBox, user, code);
     if (used === "recovery") await recordSecurityEvent(em, eventOf(ctx, SecurityEventType.RECOVERY_CODE_USED, user.id));
     return used;
-  });
+  }));
   if (!used) {
     await logSecurityEvent(ctx, SecurityEventType.LOGIN_FAILED, user.id);
     if (triesLeft === 0) await ctx.session.endPendingLogin();

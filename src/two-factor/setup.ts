@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { EntityManager } from "@mikro-orm/core";
 import { requireUser, verifyCurrentPassword } from "../auth/account";
+import { writeUser } from "../auth/user-writes";
 import type { Context } from "../context";
 import { RecoveryCode } from "../entities/recovery-code.entity";
 import { SecurityEventType } from "../entities/security-event-type";
@@ -33,10 +34,10 @@ export async function beginTwoFactorSetup(ctx: Context, currentPassword: string)
   await attempt.succeeded();
   const secret = randomBytes(20); // 160 bits, the size RFC 4226 recommends for HMAC-SHA-1
   const codes = newRecoveryCodes();
-  await ctx.em.transactional(async (em) => {
+  await writeUser(ctx, user.id, () => ctx.em.transactional(async (em) => {
     await em.nativeUpdate(User, { id: user.id }, { twoFactorSecret: ctx.services.secretBox.seal(secret, user.id), twoFactorLastStep: null });
     await replaceRecoveryCodes(em, user.id, codes);
-  });
+  }));
   const encoded = base32Encode(secret);
   return { secret: encoded, otpauthUrl: otpauthUrl(ctx.services.config.twoFactor.issuer, user.email, encoded), recoveryCodes: codes };
 }
@@ -47,15 +48,15 @@ export async function confirmTwoFactorSetup(ctx: Context, code: string): Promise
   if (user.twoFactorEnabled) throw alreadyOn();
   // Only a TOTP code proves the app holds the secret; a recovery code proves nothing here.
   if (!/^\s*\d{6}\s*$/.test(code)) throw new BadUserInputError({ code: WRONG_CODE });
-  const accepted = await ctx.em.transactional(async (em) => {
+  const accepted = await writeUser(ctx, user.id, () => ctx.em.transactional(async (em) => {
     const used = await useSecondFactor(em, ctx.services.secretBox, user, code);
     if (!used) return false;
     await em.nativeUpdate(User, { id: user.id }, { twoFactorEnabled: true });
     await recordSecurityEvent(em, eventOf(ctx, SecurityEventType.TWO_FACTOR_ENABLED, user.id));
     return true;
-  });
+  }));
   if (!accepted) throw new BadUserInputError({ code: WRONG_CODE });
-  await afterTwoFactorChange(ctx, user, true);
+  user.twoFactorEnabled = true; // the row is written already; this request's copy follows it
   return true;
 }
 
@@ -70,7 +71,7 @@ export async function disableTwoFactor(ctx: Context, currentPassword: string, co
     await recordSecurityEvent(em, eventOf(ctx, SecurityEventType.TWO_FACTOR_DISABLED, user.id));
   });
   await attempt.succeeded();
-  await afterTwoFactorChange(ctx, user, false);
+  user.twoFactorEnabled = false;
   return true;
 }
 
@@ -93,13 +94,14 @@ export async function regenerateRecoveryCodes(ctx: Context, currentPassword: str
  * BAD_USER_INPUT `fields.code` and changes nothing.
  */
 async function withSecondFactor(ctx: Context, user: User, code: string, work: (em: EntityManager) => Promise<void>): Promise<void> {
-  const accepted = await ctx.em.transactional(async (em) => {
+  // A TOTP code used up is written to the user's row (their last step): a user write like any other.
+  const accepted = await writeUser(ctx, user.id, () => ctx.em.transactional(async (em) => {
     const used = await useSecondFactor(em, ctx.services.secretBox, user, code);
     if (!used) return false;
     if (used === "recovery") await recordSecurityEvent(em, eventOf(ctx, SecurityEventType.RECOVERY_CODE_USED, user.id));
     await work(em);
     return true;
-  });
+  }));
   if (!accepted) throw new BadUserInputError({ code: WRONG_CODE });
 }
 
@@ -109,10 +111,4 @@ async function replaceRecoveryCodes(em: EntityManager, userId: number, codes: st
     em.create(RecoveryCode, { user: em.getReference(User, userId), codeHash: hashRecoveryCode(normalizeRecoveryCode(code)!) });
   }
   await em.flush();
-}
-
-/** twoFactorEnabled is a column of the cached user row: every instance drops its copy. */
-async function afterTwoFactorChange(ctx: Context, user: User, enabled: boolean): Promise<void> {
-  user.twoFactorEnabled = enabled; // the row is written already; this request's copy follows it
-  await ctx.services.userInvalidation.invalidate(user.id);
 }

@@ -1,4 +1,5 @@
 import { assertMayChangeOwnEmail, requireUser } from "../auth/account";
+import { writeUser } from "../auth/user-writes";
 import { assertValidNewAccount, emailProblem, fieldErrors, nameProblem } from "../auth/validation";
 import type { Context } from "../context";
 import type { EntityManager } from "@mikro-orm/core";
@@ -106,7 +107,7 @@ export async function updateUser(ctx: Context, rawId: string, changes: UserChang
     await assertMayChangeOwnEmail(ctx, actor, changes.currentPassword);
   }
 
-  const { user, roleChanged } = await afterWriteTo(ctx, id, () => conflictOnDuplicateEmail(() =>
+  const { user, roleChanged } = await writeUser(ctx, id, () => conflictOnDuplicateEmail(() =>
     lockingTransaction(ctx.em, async (em) => {
       const mayRemoveAdmin = changes.role === Role.USER;
       const admins = mayRemoveAdmin ? await em.getRepository(User).lockAdminIds() : [];
@@ -140,7 +141,7 @@ export async function deleteUser(ctx: Context, rawId: string): Promise<boolean> 
   authorizeOn(actor, id);
   if (id === null) throw new NotFoundError("User");
 
-  await afterWriteTo(ctx, id, () => lockingTransaction(ctx.em, async (em) => {
+  await writeUser(ctx, id, () => lockingTransaction(ctx.em, async (em) => {
     const admins = await em.getRepository(User).lockAdminIds();
     // Deleting someone else is an ADMIN's write; the ADMIN rows are locked already (see assertActingAdmin).
     if (id !== actor.id && !admins.includes(actor.id)) throw new ForbiddenError();
@@ -159,19 +160,6 @@ export async function deleteUser(ctx: Context, rawId: string): Promise<boolean> 
     ctx.user = null;
   }
   return true;
-}
-
-/**
- * Runs a transaction that writes the user, then drops their cached row on every instance (also when
- * the transaction failed: a COMMIT whose answer was lost may still have happened, and a needless drop
- * costs one SELECT). Never before the transaction ends: a request could cache the old row again.
- */
-async function afterWriteTo<T>(ctx: Context, userId: number, transaction: () => Promise<T>): Promise<T> {
-  try {
-    return await transaction();
-  } finally {
-    await ctx.services.userInvalidation.invalidate(userId);
-  }
 }
 
 /**
