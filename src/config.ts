@@ -80,7 +80,7 @@ const envSchema = z.object({
   PASSWORD_HASH_QUEUE: int(32, 0),
   PASSWORD_HASH_NICE: int(10, 0).pipe(z.number().max(19)),
   // How long a logged-in user's row is served from memory without being re-read (0: always re-read),
-  // and how many rows are kept. See src/auth/user-cache.ts.
+  // and how many rows are kept. See src/user-cache/user-cache.ts.
   USER_CACHE_TTL_S: int(60, 0),
   USER_CACHE_MAX_ENTRIES: int(5000, 1),
   SHUTDOWN_GRACE_S: int(10, 0),

@@ -4,6 +4,8 @@ import type { RequestLog } from "./observability/deferred-logger";
 import { User } from "./entities/user.entity";
 import type { Services } from "./services";
 import { RequestSession } from "./sessions/request-session";
+import { ForbiddenError, UnauthenticatedError } from "./errors";
+import { Role } from "./entities/role";
 
 export interface Context {
   em: EntityManager;
@@ -16,6 +18,21 @@ export interface Context {
   userAgent: string | null;
   requestId: string;
   log: RequestLog;
+}
+
+/** The logged-in user, or UNAUTHENTICATED. */
+export function requireUser(ctx: Context): User {
+  if (!ctx.user) throw new UnauthenticatedError();
+  return ctx.user;
+}
+
+/**
+ * Inside a privileged write's transaction: the acting user must be an ADMIN as stored now, not as loaded
+ * when the request began (a demotion during a long request takes effect at once). Their row stays locked
+ * until the write commits, so a concurrent demotion (which locks the ADMIN rows) waits for it or wins first.
+ */
+export async function assertActingAdmin(em: EntityManager, actor: User): Promise<void> {
+  if ((await em.getRepository(User).lockRole(actor.id)) !== Role.ADMIN) throw new ForbiddenError();
 }
 
 /** The one place that reads the HTTP request: everything a resolver needs, for one request. */

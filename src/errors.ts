@@ -92,3 +92,10 @@ export class SecondFactorRequiredError extends ApiError<"SECOND_FACTOR_REQUIRED"
 export function assertValid(fields: FieldErrors): void {
   if (Object.keys(fields).length) throw new BadUserInputError(fields);
 }
+
+/** Collects the messages of the checks that failed, keyed by field. */
+export function fieldErrors(checks: Record<string, string | null | undefined>): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const [field, problem] of Object.entries(checks)) if (problem) errors[field] = problem;
+  return errors;
+}

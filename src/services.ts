@@ -1,15 +1,15 @@
 import type { MikroORM } from "@mikro-orm/core";
 import type { Logger } from "pino";
-import type { PasswordHasher } from "./auth/password-hasher";
-import type { UserCache } from "./auth/user-cache";
-import type { UserInvalidation } from "./auth/user-invalidation";
+import type { PasswordHasher } from "./secrets/password-hasher";
+import type { UserCache } from "./user-cache/user-cache";
+import type { UserInvalidation } from "./user-cache/user-invalidation";
 import type { Config } from "./config";
 import type { ReplicaReads } from "./db/replicas/replica-reads";
 import type { LoginLimits } from "./limits/login-limits";
 import type { Metrics } from "./observability/metrics";
 import type { Tracing } from "./observability/tracing";
 import type { SessionBackend } from "./sessions/session-backend";
-import type { SecretBox } from "./two-factor/secret-box";
+import type { SecretBox } from "./secrets/secret-box";
 
 /** The long-lived parts of a running API, made once at start and shared by every request. */
 export interface Services {

@@ -6,7 +6,7 @@ import path from "node:path";
 import { after, describe, it } from "node:test";
 import pino from "pino";
 import { loadConfig } from "../src/config";
-import { DEMO_CATALOG, seedDemoCatalogOnFirstStart } from "../src/db/seed-catalog";
+import { DEMO_CATALOG, seedDemoCatalogOnFirstStart } from "../src/catalog/seed-catalog";
 import type { Config } from "../src/config";
 import type { EntityManager } from "@mikro-orm/core";
 import { startServer, type RunningServer } from "../src/server";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { PasswordHasher } from "../src/auth/password-hasher";
+import { PasswordHasher } from "../src/secrets/password-hasher";
 import { codes } from "./helpers/client";
 import { login, me, registerUser } from "./helpers/factories";
 import { startTestServer, type TestServer } from "./helpers/server";

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { after, before, it } from "node:test";
-import { DEMO_CATALOG, seedCatalog } from "../src/db/seed-catalog";
+import { DEMO_CATALOG, seedCatalog } from "../src/catalog/seed-catalog";
 import { Product } from "../src/entities/product.entity";
 import { startTestServer, type TestServer } from "./helpers/server";
 

@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import { base32Decode, base32Encode } from "../src/two-factor/base32";
 import { otpauthUrl } from "../src/two-factor/otpauth";
 import { hashRecoveryCode, newRecoveryCodes, normalizeRecoveryCode } from "../src/two-factor/recovery-codes";
-import { SecretBox, keyId } from "../src/two-factor/secret-box";
+import { SecretBox, keyId } from "../src/secrets/secret-box";
 import { hotp, matchingStep, timeStep, totp } from "../src/two-factor/totp";
 
 // RFC 6238, Appendix B: the SHA-1 rows, with the RFC's 20-byte seed and 8 digits.

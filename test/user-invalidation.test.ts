@@ -3,8 +3,8 @@ import { randomBytes } from "node:crypto";
 import { after, afterEach, before, describe, it, mock } from "node:test";
 import pino from "pino";
 import { createClient, type RedisClientType } from "redis";
-import { UserCache, type UserRow } from "../src/auth/user-cache";
-import { DROP_ALL, RedisUserInvalidation, invalidationChannel } from "../src/auth/user-invalidation";
+import { UserCache, type UserRow } from "../src/user-cache/user-cache";
+import { DROP_ALL, RedisUserInvalidation, invalidationChannel } from "../src/user-cache/user-invalidation";
 import { OwnRedis } from "./helpers/redis-server";
 import { REDIS_URL } from "./helpers/server";
 

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { buildSchema } from "graphql";
-import { writeUser } from "../src/auth/user-writes";
+import { writeUser } from "../src/user-cache/user-writes";
 import { runSql } from "../src/db/plain-sql";
 import { User } from "../src/entities/user.entity";
 import type { TestClient } from "./helpers/client";

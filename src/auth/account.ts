@@ -1,16 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { mergeAnonymousCart } from "../cart/cart-merge";
 import { deleteAnonymousCart } from "../cart/cart-sweeper";
-import type { Context } from "../context";
+import { requireUser, type Context } from "../context";
 import { SecurityEventType } from "../entities/security-event-type";
 import { User } from "../entities/user.entity";
-import { assertValid, BadUserInputError, SecondFactorRequiredError, TooManyRequestsError, UnauthenticatedError } from "../errors";
+import { assertValid, BadUserInputError, fieldErrors, SecondFactorRequiredError, TooManyRequestsError } from "../errors";
 import type { LoginAttempt } from "../limits/login-limits";
 import { onAccountCreated, onPasswordChanged } from "../recovery/account-mail";
 import { eventOf, logSecurityEvent, recordSecurityEvent } from "../security-log/record";
-import { passwordProblem } from "./password-policy";
-import { writeUser } from "./user-writes";
-import { assertValidNewAccount, fieldErrors } from "./validation";
+import { passwordProblem } from "../secrets/password-policy";
+import { writeUser } from "../user-cache/user-writes";
+import { assertValidNewAccount } from "./validation";
 
 const INVALID_CREDENTIALS = "Invalid email or password.";
 
@@ -140,10 +140,6 @@ export async function assertMayChangeOwnEmail(ctx: Context, user: User, currentP
   await attempt.succeeded();
 }
 
-export function requireUser(ctx: Context): User {
-  if (!ctx.user) throw new UnauthenticatedError();
-  return ctx.user;
-}
 
 async function startSession(ctx: Context, user: User, rememberMe: boolean): Promise<void> {
   // The cart the visitor filled before logging in is keyed by the session that logIn replaces. It is merged

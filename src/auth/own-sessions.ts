@@ -1,8 +1,7 @@
-import type { Context } from "../context";
+import { requireUser, type Context } from "../context";
 import { SecurityEventType } from "../entities/security-event-type";
 import { NotFoundError } from "../errors";
 import { logSecurityEvent } from "../security-log/record";
-import { requireUser } from "./account";
 
 /** Ends one of the caller's own live sessions (NOT_FOUND for any other id). */
 export async function revokeSession(ctx: Context, publicId: string): Promise<boolean> {

@@ -1,6 +1,6 @@
-import { assertValid, type FieldErrors } from "../errors";
+import { assertValid, fieldErrors } from "../errors";
 import { canonicalEmail, hasInvisibleCharacters } from "../entities/email";
-import { passwordProblem } from "./password-policy";
+import { passwordProblem } from "../secrets/password-policy";
 
 // Deliberately simple: one @, no spaces, a dot in the domain. Deliverability is the mail server's call.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -20,13 +20,6 @@ export function nameProblem(name: string): string | null {
   const length = name.trim().length;
   if (length < 1) return "must not be empty";
   return length > 100 ? "must be at most 100 characters" : null;
-}
-
-/** Collects the messages of the checks that failed, keyed by field. */
-export function fieldErrors(checks: Record<string, string | null | undefined>): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const [field, problem] of Object.entries(checks)) if (problem) errors[field] = problem;
-  return errors;
 }
 
 /** The checks every new account passes, whoever creates it (register, or an ADMIN's createUser). */

@@ -1,8 +1,6 @@
 import { UniqueConstraintViolationException } from "@mikro-orm/core";
-import { requireUser } from "../auth/account";
-import type { Context } from "../context";
+import { assertActingAdmin, requireUser, type Context } from "../context";
 import { lockingTransaction } from "../db/locking-transaction";
-import { assertActingAdmin } from "../users/user-admin";
 import { Product } from "../entities/product.entity";
 import { parseId } from "../entities/ids";
 import type { Connection, PageArgs } from "../db/pagination";

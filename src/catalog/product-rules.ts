@@ -1,5 +1,5 @@
+import { fieldErrors } from "../errors";
 import type { FieldErrors } from "../errors";
-import { fieldErrors } from "../auth/validation";
 
 /** Any GraphQL Int (the column is a signed INT): the limit is on cart and order totals (src/cart/cart-limits.ts). */
 export const MAX_PRICE_CENTS = 2_147_483_647;

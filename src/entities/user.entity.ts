@@ -46,7 +46,7 @@ export class User {
   twoFactorEnabled: boolean = false;
 
   /**
-   * The TOTP secret, sealed with AES-256-GCM (src/two-factor/secret-box.ts); set at beginTwoFactorSetup,
+   * The TOTP secret, sealed with AES-256-GCM (src/secrets/secret-box.ts); set at beginTwoFactorSetup,
    * in use once twoFactorEnabled. Never a GraphQL field, never cached, never read by an ordinary load.
    */
   // MariaDB reports a nullable column's default as the string 'NULL' (see cart.entity.ts).

@@ -1,6 +1,5 @@
 import { LockMode, UniqueConstraintViolationException, type EntityName } from "@mikro-orm/core";
 import { EntityRepository, type EntityManager } from "@mikro-orm/sql";
-import type { UserCache, UserRow } from "../auth/user-cache";
 import { selectRow } from "../db/plain-sql";
 import { ConflictError } from "../errors";
 import { Role } from "./role";
@@ -24,6 +23,14 @@ export async function conflictOnDuplicateEmail<T>(write: () => Promise<T>): Prom
   }
 }
 
+/** A user row as `findForRequest`'s query returns it: column name -> value. */
+export type UserRow = Record<string, unknown>;
+
+/** Where findForRequest looks first (the user cache, user-cache/user-cache.ts): the row for an id, or `load` it. */
+export interface UserRowSource {
+  read(id: number, load: () => Promise<UserRow | undefined>): Promise<UserRow | undefined>;
+}
+
 export class UserRepository extends EntityRepository<User> {
   /**
    * The logged-in user, on every request. The row comes from `cache` when it holds it (every API write to
@@ -32,7 +39,7 @@ export class UserRepository extends EntityRepository<User> {
    * request's EntityManager, so `ctx.user` is a managed entity as usual: `em.findOne` would send the same
    * query but costs several times the CPU (query builder, metadata walk), on the hottest path of the API.
    */
-  async findForRequest(id: number, cache: UserCache): Promise<User | null> {
+  async findForRequest(id: number, cache: UserRowSource): Promise<User | null> {
     const row = await cache.read(id, (): Promise<UserRow | undefined> =>
       selectRow<UserRow>(this.em, userQuery(this.em, this.entityName, "request"), [id]),
     );

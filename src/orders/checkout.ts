@@ -1,6 +1,5 @@
 import { LockMode, raw, type EntityManager } from "@mikro-orm/core";
-import { requireUser } from "../auth/account";
-import type { Context } from "../context";
+import { requireUser, type Context } from "../context";
 import { retryOnDeadlock } from "../db/retry";
 import { MAX_TOTAL_CENTS } from "../cart/cart-limits";
 import { CartLine } from "../entities/cart-line.entity";

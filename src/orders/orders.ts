@@ -1,6 +1,5 @@
 import { LoadStrategy, type EntityManager } from "@mikro-orm/core";
-import { requireUser } from "../auth/account";
-import type { Context } from "../context";
+import { requireUser, type Context } from "../context";
 import { Order } from "../entities/order.entity";
 import { paginate, type Connection, type PageArgs } from "../db/pagination";
 

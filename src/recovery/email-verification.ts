@@ -1,6 +1,5 @@
-import { requireUser } from "../auth/account";
-import { writeUser } from "../auth/user-writes";
-import type { Context } from "../context";
+import { writeUser } from "../user-cache/user-writes";
+import { requireUser, type Context } from "../context";
 import { TokenKind } from "../entities/account-token.entity";
 import { User } from "../entities/user.entity";
 import { SecurityEventType } from "../entities/security-event-type";

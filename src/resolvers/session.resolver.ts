@@ -1,6 +1,5 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
-import { requireUser } from "../auth/account";
-import type { Context } from "../context";
+import { requireUser, type Context } from "../context";
 import { logoutOtherSessions, revokeSession } from "../auth/own-sessions";
 import { SessionInfo } from "./session.type";
 

@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { MikroORM } from "@mikro-orm/core";
 import { ConfigError, loadConfig } from "../config";
 import { migrate } from "../db/migrate";
-import { seedCatalog } from "../db/seed-catalog";
+import { seedCatalog } from "../catalog/seed-catalog";
 import { ormOptions } from "../mikro-orm.config";
 
 // `npm run seed`: the demo catalog on the configured database (DATABASE_URL, else SQLITE_PATH).

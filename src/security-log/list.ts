@@ -1,5 +1,4 @@
-import { requireUser } from "../auth/account";
-import type { Context } from "../context";
+import { requireUser, type Context } from "../context";
 import { decodeCursor, paginate, validatePageArgs, type PageArgs } from "../db/pagination";
 import { Role } from "../entities/role";
 import { SecurityEvent } from "../entities/security-event.entity";

@@ -1,5 +1,5 @@
 import { finishLogin, recordThrottle } from "../auth/account";
-import { writeUser } from "../auth/user-writes";
+import { writeUser } from "../user-cache/user-writes";
 import type { Context } from "../context";
 import { SecurityEventType } from "../entities/security-event-type";
 import { User } from "../entities/user.entity";

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Config } from "../config";
-import { SecretBox } from "./secret-box";
+import { SecretBox } from "../secrets/secret-box";
 
 /**
  * The box TOTP secrets are sealed with, from TWO_FACTOR_KEY. Production refuses to start without the key

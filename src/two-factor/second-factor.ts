@@ -2,7 +2,7 @@ import type { EntityManager } from "@mikro-orm/core";
 import { RecoveryCode } from "../entities/recovery-code.entity";
 import { User } from "../entities/user.entity";
 import { hashRecoveryCode, normalizeRecoveryCode } from "./recovery-codes";
-import type { SecretBox } from "./secret-box";
+import type { SecretBox } from "../secrets/secret-box";
 import { matchingStep } from "./totp";
 
 export type SecondFactor = "totp" | "recovery";

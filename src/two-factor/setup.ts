@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { EntityManager } from "@mikro-orm/core";
-import { requireUser, verifyCurrentPassword } from "../auth/account";
-import { writeUser } from "../auth/user-writes";
-import type { Context } from "../context";
+import { verifyCurrentPassword } from "../auth/account";
+import { writeUser } from "../user-cache/user-writes";
+import { requireUser, type Context } from "../context";
 import { RecoveryCode } from "../entities/recovery-code.entity";
 import { SecurityEventType } from "../entities/security-event-type";
 import { User } from "../entities/user.entity";

@@ -1,10 +1,9 @@
-import { assertMayChangeOwnEmail, requireUser } from "../auth/account";
-import { writeUser } from "../auth/user-writes";
-import { assertValidNewAccount, emailProblem, fieldErrors, nameProblem } from "../auth/validation";
-import type { Context } from "../context";
-import type { EntityManager } from "@mikro-orm/core";
+import { assertMayChangeOwnEmail } from "../auth/account";
+import { writeUser } from "../user-cache/user-writes";
+import { assertValidNewAccount, emailProblem, nameProblem } from "../auth/validation";
+import { assertActingAdmin, requireUser, type Context } from "../context";
 import { lockingTransaction } from "../db/locking-transaction";
-import { assertValid, BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from "../errors";
+import { assertValid, BadUserInputError, ConflictError, fieldErrors, ForbiddenError, NotFoundError } from "../errors";
 import { parseId } from "../entities/ids";
 import { paginate, type Connection } from "../db/pagination";
 import { Role } from "../entities/role";
@@ -24,15 +23,6 @@ function authorizeOn(actor: User, id: number | null): void {
   if (id !== actor.id && actor.role !== Role.ADMIN) {
     throw new ForbiddenError("You may only see or change your own account.");
   }
-}
-
-/**
- * Inside a privileged write's transaction: the acting user must be an ADMIN as stored now, not as loaded
- * when the request began (a demotion during a long request takes effect at once). Their row stays locked
- * until the write commits, so a concurrent demotion (which locks the ADMIN rows) waits for it or wins first.
- */
-export async function assertActingAdmin(em: EntityManager, actor: User): Promise<void> {
-  if ((await em.getRepository(User).lockRole(actor.id)) !== Role.ADMIN) throw new ForbiddenError();
 }
 
 const lastAdmin = () =>

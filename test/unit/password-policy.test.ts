@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { PASSWORD_MAX, PASSWORD_MIN, passwordProblem } from "../../src/auth/password-policy";
+import { PASSWORD_MAX, PASSWORD_MIN, passwordProblem } from "../../src/secrets/password-policy";
 
 describe("passwordProblem", () => {
   const alice = { email: "alice.smith@example.com", name: "Alice Smith" };

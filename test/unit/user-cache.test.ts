@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { UserCache, type UserRow, type UserCacheOptions } from "../../src/auth/user-cache";
+import { UserCache, type UserRow, type UserCacheOptions } from "../../src/user-cache/user-cache";
 
 const row = (id: number, name = `User ${id}`): UserRow => ({ id, name, role: "USER", created_at: new Date(1_700_000_000_000) });
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { UnguardedUserWriteError, guardUserWrites, writeUser, type UserWriter } from "../../src/auth/user-writes";
+import { UnguardedUserWriteError, guardUserWrites, writeUser, type UserWriter } from "../../src/user-cache/user-writes";
 
 /** A writer whose invalidations are recorded, on an EntityManager that is in a transaction or not. */
 function writer(inTransaction = false) {

@@ -1,7 +1,7 @@
 import type { EntityManager } from "@mikro-orm/core";
 import type { Logger } from "pino";
-import type { PasswordHasher } from "../auth/password-hasher";
-import { passwordProblem } from "../auth/password-policy";
+import type { PasswordHasher } from "../secrets/password-hasher";
+import { passwordProblem } from "../secrets/password-policy";
 import { emailProblem } from "../auth/validation";
 import type { Config } from "../config";
 import { ConflictError } from "../errors";

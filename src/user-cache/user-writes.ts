@@ -58,7 +58,7 @@ const SQLITE_TIMESTAMP_REWRITE = /^update [`"]users[`"] set [`"]created_at[`"] =
 
 export class UnguardedUserWriteError extends Error {
   constructor(sql: string) {
-    super(`a write to users outside writeUser (src/auth/user-writes.ts) would leave cached rows stale: ${sql.slice(0, 120)}`);
+    super(`a write to users outside writeUser (src/user-cache/user-writes.ts) would leave cached rows stale: ${sql.slice(0, 120)}`);
   }
 }
 

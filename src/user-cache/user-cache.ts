@@ -1,5 +1,6 @@
-/** A user row as `UserRepository.findForRequest`'s query returns it: column name -> value. */
-export type UserRow = Record<string, unknown>;
+import type { UserRow, UserRowSource } from "../entities/user.repository";
+
+export type { UserRow };
 
 export interface UserCacheOptions {
   /** How long a row may be served without being read again; 0 turns the cache off. */
@@ -24,7 +25,7 @@ export interface UserCacheOptions {
  * Eviction is by insertion order, not by use: a hit then costs no reordering of the map, and an active
  * user's row is re-inserted anyway each time its TTL runs out.
  */
-export class UserCache {
+export class UserCache implements UserRowSource {
   private readonly rows = new Map<number, { row: UserRow; storedAt: number }>();
   /** Moves on with every invalidation, so that a read which started before one does not store what it read. */
   private generation = 0;
