@@ -1,5 +1,6 @@
-// Run by `npm ci` (preinstall) and `npm start` before anything else loads, so an unsupported Node stops
-// with one line instead of a stack trace from inside a dependency. Plain CommonJS that any Node can parse.
+// Run by `npm start` before anything else loads, so an unsupported Node stops with one line instead of a stack
+// trace from inside a dependency. `npm ci` refuses earlier through .npmrc's engine-strict (npm runs a preinstall
+// only after fetching every dependency); the preinstall catches `npm install --force`. Plain CommonJS.
 "use strict";
 
 // Keep in step with package.json "engines.node" (a test checks it).

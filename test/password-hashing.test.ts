@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import path from "node:path";
 import { readdirSync, readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { PasswordHasher } from "../src/secrets/password-hasher";
@@ -57,5 +59,40 @@ describe("PasswordHasher", () => {
     } finally {
       await hasher.close();
     }
+  });
+
+  it("refuses with SERVICE_UNAVAILABLE once closed: a hash in flight, one waiting, and one asked for later", async () => {
+    const hasher = new PasswordHasher(1, 10);
+    const stored = await hasher.hash("correct horse battery staple");
+    const shuttingDown = (err: { message: string; extensions?: { code?: string } }) =>
+      err.extensions?.code === "SERVICE_UNAVAILABLE" && /shutting down/.test(err.message);
+    const inFlight = assert.rejects(hasher.verify(stored, "correct horse battery staple"), shuttingDown);
+    const waiting = assert.rejects(hasher.verify(stored, "correct horse battery staple"), shuttingDown);
+    await hasher.close();
+    await inFlight;
+    await waiting;
+    await assert.rejects(hasher.verify(stored, "correct horse battery staple"), shuttingDown);
+    await assert.rejects(hasher.verify(undefined, "no such user"), shuttingDown);
+    await assert.rejects(hasher.hash("another password"), shuttingDown);
+  });
+
+  it("never keeps the process alive: not a pool left open, nor a job that arrives after close", () => {
+    const pool = path.join(__dirname, "..", "src", "auth", "hash-pool.js");
+    const script = `
+      const { HashPool, HashPoolClosedError } = require(${JSON.stringify(pool)});
+      (async () => {
+        const open = new HashPool(1, 0);
+        const hash = await open.run({ op: "hash", password: "left open", options: { memoryCost: 1024, timeCost: 1, parallelism: 1 } });
+        const closed = new HashPool(1, 0);
+        await closed.close();
+        const late = await closed.run({ op: "verify", hash, password: "left open" }).catch((err) => err);
+        console.log(late instanceof HashPoolClosedError ? "refused" : "ran: " + late);
+      })();
+    `;
+    // Before the fix, both kept a worker's port referenced and the process ran until killed.
+    const run = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 20_000 });
+    assert.equal(run.signal, null, "the process did not exit by itself");
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, "refused\n");
   });
 });

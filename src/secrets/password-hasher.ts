@@ -1,12 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { Algorithm } from "@node-rs/argon2";
 import { ServiceUnavailableError } from "../errors";
-import { HashPool } from "./hash-pool";
+import { HashPool, HashPoolClosedError } from "./hash-pool";
 
 /** OWASP's argon2id parameters (m=19 MiB, t=2, p=1), passed explicitly so a library default cannot drift. */
 const ARGON2ID = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 const busy = () => new ServiceUnavailableError("The server is busy verifying passwords. Try again in a moment.");
+const closing = () => new ServiceUnavailableError("The server is shutting down. Try again in a moment.");
 
 /**
  * argon2id with a bound on how many hashes run at once and how many may wait. A login flood then gets
@@ -19,6 +20,7 @@ export class PasswordHasher {
   private readonly waiting: Array<{ since: number; admit: () => void; refuse: (err: Error) => void }> = [];
   private dummyHash?: Promise<string>;
   private readonly pool: HashPool;
+  private closed = false;
   /** Told how long each admitted hash waited for a thread, in seconds (the hash-wait metric). */
   onWait?: (seconds: number) => void;
 
@@ -43,7 +45,12 @@ export class PasswordHasher {
   /** Verifies against `storedHash`, or against a dummy when there is none, so both cases take as long. */
   async verify(storedHash: string | undefined, password: string): Promise<boolean> {
     const target = storedHash ?? (await this.dummy());
-    const ok = await this.limited(() => this.pool.run({ op: "verify", hash: target, password }).catch(() => false));
+    const ok = await this.limited(() =>
+      this.pool.run({ op: "verify", hash: target, password }).catch((err) => {
+        if (err instanceof HashPoolClosedError) throw err;
+        return false;
+      }),
+    );
     return ok === true && storedHash !== undefined;
   }
 
@@ -61,6 +68,8 @@ export class PasswordHasher {
   }
 
   close(): Promise<void> {
+    this.closed = true;
+    for (const waiter of this.waiting.splice(0)) waiter.refuse(closing());
     return this.pool.close();
   }
 
@@ -73,6 +82,8 @@ export class PasswordHasher {
   }
 
   private async limited<T>(work: () => Promise<T>): Promise<T> {
+    // Not "wrong password" for a login that arrives while the server closes (verify reads a failed job so).
+    if (this.closed) throw closing();
     if (this.running >= this.concurrency) {
       this.dropExpired();
       if (this.waiting.length >= this.maxWaiting) throw busy();
@@ -85,6 +96,8 @@ export class PasswordHasher {
     }
     try {
       return await work();
+    } catch (err) {
+      throw err instanceof HashPoolClosedError ? closing() : err;
     } finally {
       this.dropExpired();
       const next = this.waiting.shift();
