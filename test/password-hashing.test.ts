@@ -77,7 +77,7 @@ describe("PasswordHasher", () => {
   });
 
   it("never keeps the process alive: not a pool left open, nor a job that arrives after close", () => {
-    const pool = path.join(__dirname, "..", "src", "auth", "hash-pool.js");
+    const pool = path.join(__dirname, "..", "src", "secrets", "hash-pool.js");
     const script = `
       const { HashPool, HashPoolClosedError } = require(${JSON.stringify(pool)});
       (async () => {
