@@ -16,7 +16,7 @@ import { ADD_TO_CART, ADMIN, BENCH_HEADERS, LOGIN, PASSWORD, accepts, fillCart, 
 import type { LoadSpec } from "./load";
 import { loadConfig } from "../src/config";
 import { printTable } from "./report";
-import { PINNING, ROOT, freePort, runOnLoadCore, runOnServerCore, startServerProcess, type ServerProcess } from "./servers";
+import { API_NODE_FLAGS, PINNING, ROOT, freePort, runOnLoadCore, runOnServerCore, startServerProcess, type ServerProcess } from "./servers";
 import { createServer } from "node:http";
 import { median, type Measurement } from "./stats";
 
@@ -127,7 +127,7 @@ async function main(): Promise<void> {
   const serverConcurrency = serverEnv.PASSWORD_HASH_CONCURRENCY ? hashConcurrency : PINNING ? 1 : hashConcurrency;
   settings.floodConnections ??= serverConcurrency + hashQueue;
   // --expose-gc only makes gc() callable (by the memory check); it changes nothing else.
-  const nodeArgs = ["--expose-gc", ...(settings.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${settings.cpuProfDir}`] : [])];
+  const nodeArgs = [...API_NODE_FLAGS, "--expose-gc", ...(settings.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${settings.cpuProfDir}`] : [])];
   const app = await startServerProcess("api", "src/index.js", serverEnv, "/readyz", nodeArgs);
   const baseline = await startServerProcess("baseline", "bench/baseline-server.js", serverEnv, "/session");
   const servers: Record<string, ServerProcess> = { app, baseline };

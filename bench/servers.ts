@@ -54,6 +54,14 @@ export function freePort(): Promise<number> {
  * Starts a compiled script (relative to dist/) as its own process on core 0, with the statement
  * counter preloaded and an IPC channel to drive it. Resolves when `readyPath` answers 200.
  */
+/**
+ * The Node flags `npm start` runs the API with (package.json, "start:built"), so that the bench and the tests'
+ * processes run it as it is run: `--max-semi-space-size` keeps young-generation pauses short (docs/performance.md).
+ */
+export const API_NODE_FLAGS: string[] = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts["start:built"] as string)
+  .split(/\s+/)
+  .filter((word) => word.startsWith("--"));
+
 export async function startServerProcess(
   name: string,
   script: string,

@@ -81,7 +81,7 @@ describe("runtime", () => {
     // npm echoes the script it runs (stdout); the refusal is the only line on stderr, and nothing was built.
     assert.equal(
       run.stdout,
-      "\n> sessiongraph@0.1.0 start\n> node scripts/require-node.js && npm run build --silent && node dist/src/index.js\n\n",
+      "\n> sessiongraph@0.1.0 start\n> node scripts/require-node.js && npm run build --silent && npm run start:built --silent\n\n",
     );
     const lines = run.stderr.split("\n");
     assert.equal(lines.length, 2, run.stderr);

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { API_NODE_FLAGS } from "../../bench/servers";
 
 const ENTRY = path.resolve(__dirname, "..", "..", "src", "index.js");
 
@@ -11,9 +12,9 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs the compiled server (`node dist/src/index.js`) as `npm start` would, with exactly this environment. */
+/** Runs the compiled server (`node dist/src/index.js`) as `npm start` would (its Node flags too), with exactly this environment. */
 export function spawnServer(env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, [ENTRY], {
+  const child = spawn(process.execPath, [...API_NODE_FLAGS, ENTRY], {
     cwd: path.resolve(__dirname, "..", "..", ".."),
     // No metrics port unless a test asks for one: the default (9464) would be shared by every process.
     env: { PATH: process.env.PATH ?? "", METRICS_PORT: "0", ...env },
