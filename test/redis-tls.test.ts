@@ -7,7 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { login, me, registerUser } from "./helpers/factories";
 import { freePort } from "./helpers/ports";
 import { spawnServer } from "./helpers/process";
-import { RedisProcess, type ClientTls } from "./helpers/redis-topologies";
+import { RedisProcess, SentinelTopology, type ClientTls } from "./helpers/redis-topologies";
 import { processEnv, startTestServer, type TestServer } from "./helpers/server";
 import { TestCa } from "./helpers/tls-certs";
 
@@ -176,15 +176,12 @@ describe("Redis over TLS with client certificates required", () => {
  * The data nodes require client certificates and the sentinels do not, so that a missing client certificate
  * is met at the master the sentinels name, past the sentinels.
  */
-class TlsSentinelGroup {
+class TlsSentinelGroup extends SentinelTopology {
   static readonly MASTER_NAME = "sgtls";
 
-  private constructor(
-    readonly master: RedisProcess,
-    readonly replica: RedisProcess,
-    readonly sentinels: RedisProcess[],
-    private readonly dir: string,
-  ) {}
+  private constructor(master: RedisProcess, replica: RedisProcess, sentinels: RedisProcess[], dir: string) {
+    super(master, replica, sentinels, dir, TlsSentinelGroup.MASTER_NAME);
+  }
 
   static async start(): Promise<TlsSentinelGroup> {
     const dir = mkdtempSync(path.join(tmpdir(), "sg-tls-sentinel-"));
@@ -223,23 +220,6 @@ class TlsSentinelGroup {
     };
   }
 
-  async masterPort(): Promise<number> {
-    const reply = await this.sentinels[0].cli("SENTINEL", "get-master-addr-by-name", TlsSentinelGroup.MASTER_NAME);
-    return Number(reply.split("\n")[1]);
-  }
-
-  async until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check().catch(() => false))) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-
-  async stop(): Promise<void> {
-    await Promise.all([this.master, this.replica, ...this.sentinels].map((p) => p.remove()));
-    rmSync(this.dir, { recursive: true, force: true });
-  }
 }
 
 describe("Redis over TLS through Sentinel", () => {

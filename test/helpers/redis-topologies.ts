@@ -96,17 +96,44 @@ export class RedisProcess {
 const dataArgs = (port: number) => ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
 
 /** A master, one replica and three sentinels (quorum 2), all with passwords. */
-export class SentinelGroup {
-  static readonly MASTER_NAME = "sgmaster";
-  static readonly PASSWORD = "node-password-for-tests";
-  static readonly SENTINEL_PASSWORD = "sentinel-password-for-tests";
-
-  private constructor(
+/** A master, its replica and the sentinels watching them, however they were started. */
+export class SentinelTopology {
+  constructor(
     readonly master: RedisProcess,
     readonly replica: RedisProcess,
     readonly sentinels: RedisProcess[],
     private readonly dir: string,
+    private readonly masterName: string,
   ) {}
+
+  /** The port the sentinels name as master now. */
+  async masterPort(): Promise<number> {
+    const reply = await this.sentinels[0].cli("SENTINEL", "get-master-addr-by-name", this.masterName);
+    return Number(reply.split("\n")[1]);
+  }
+
+  async until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check().catch(() => false))) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.master, this.replica, ...this.sentinels].map((p) => p.remove()));
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export class SentinelGroup extends SentinelTopology {
+  static readonly MASTER_NAME = "sgmaster";
+  static readonly PASSWORD = "node-password-for-tests";
+  static readonly SENTINEL_PASSWORD = "sentinel-password-for-tests";
+
+  private constructor(master: RedisProcess, replica: RedisProcess, sentinels: RedisProcess[], dir: string) {
+    super(master, replica, sentinels, dir, SentinelGroup.MASTER_NAME);
+  }
 
   static async start(): Promise<SentinelGroup> {
     const dir = mkdtempSync(path.join(tmpdir(), "sg-sentinel-"));
@@ -145,24 +172,6 @@ export class SentinelGroup {
     };
   }
 
-  /** The port the sentinels name as master now. */
-  async masterPort(): Promise<number> {
-    const reply = await this.sentinels[0].cli("SENTINEL", "get-master-addr-by-name", SentinelGroup.MASTER_NAME);
-    return Number(reply.split("\n")[1]);
-  }
-
-  async until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check().catch(() => false))) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-
-  async stop(): Promise<void> {
-    await Promise.all([this.master, this.replica, ...this.sentinels].map((p) => p.remove()));
-    rmSync(this.dir, { recursive: true, force: true });
-  }
 }
 
 /** Three masters made into a Cluster by `redis-cli --cluster create`. */
