@@ -1,11 +1,19 @@
 import { createHash } from "node:crypto";
-import type { RequestHandler } from "express";
+import type { RequestHandler, Response } from "express";
 import type { ApolloServerPlugin } from "@apollo/server";
+import { recordGraphQLOutcome } from "./request-log";
 import { sendJson } from "./send-json";
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
-const notFoundBody = JSON.stringify({ errors: [{ message: "PersistedQueryNotFound", extensions: { code: "PERSISTED_QUERY_NOT_FOUND" } }] });
+const NOT_FOUND_ERRORS = [{ message: "PersistedQueryNotFound", extensions: { code: "PERSISTED_QUERY_NOT_FOUND" } }];
+const notFoundBody = JSON.stringify({ errors: NOT_FOUND_ERRORS });
+
+/** HTTP 400 PERSISTED_QUERY_NOT_FOUND before anything parses a document, logged and counted as the outcome. */
+export function refusePersistedQuery(res: Response): void {
+  recordGraphQLOutcome(res, undefined, NOT_FOUND_ERRORS);
+  sendJson(res, 400, notFoundBody);
+}
 
 /**
  * An automatic persisted query (Apollo's `persistedQuery` extension) whose hash is not a SHA-256 in hex, or
@@ -21,7 +29,7 @@ export const persistedQueryGuard: RequestHandler = (req, res, next) => {
   const query = (body as { query?: unknown }).query;
   const valid = typeof hash === "string" && SHA256_HEX.test(hash) && (typeof query !== "string" || sha256(query) === hash);
   if (valid) return next();
-  sendJson(res, 400, notFoundBody);
+  refusePersistedQuery(res);
 };
 
 /** A persisted query Apollo does not hold is HTTP 400 too (Apollo answers 200), as the contract's trusted documents. */

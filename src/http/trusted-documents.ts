@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
-import type { RequestHandler, Response } from "express";
+import type { RequestHandler } from "express";
 import { NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from "graphql";
-import { recordGraphQLOutcome } from "./request-log";
-import { sendJson } from "./send-json";
+import { refusePersistedQuery } from "./persisted-query-guard";
 
 export interface TrustedDocument {
   id: string;
@@ -66,22 +65,17 @@ export function trustedDocumentsHandler(documents: readonly TrustedDocument[], o
       const request = body as Record<string, unknown>;
       if (request.documentId !== undefined) {
         const text = typeof request.documentId === "string" ? byId.get(request.documentId) : undefined;
-        if (text === undefined || (request.query !== undefined && request.query !== text)) return refuse(res);
+        if (text === undefined || (request.query !== undefined && request.query !== text)) return refusePersistedQuery(res);
         request.query = text;
         delete request.documentId;
         return next();
       }
-      if (only && !(typeof request.query === "string" && texts.has(request.query))) return refuse(res);
+      if (only && !(typeof request.query === "string" && texts.has(request.query))) return refusePersistedQuery(res);
     } else if (only) {
       const query = req.method === "GET" ? (req.query as Record<string, unknown>).query : undefined;
-      if (!(typeof query === "string" && texts.has(query))) return refuse(res);
+      if (!(typeof query === "string" && texts.has(query))) return refusePersistedQuery(res);
     }
     next();
   };
 }
 
-function refuse(res: Response): void {
-  const errors = [{ message: "PersistedQueryNotFound", extensions: { code: "PERSISTED_QUERY_NOT_FOUND" } }];
-  recordGraphQLOutcome(res, undefined, errors);
-  sendJson(res, 400, JSON.stringify({ errors }));
-}
