@@ -2,16 +2,27 @@ import type { EntityManager } from "@mikro-orm/core";
 import type { Request, Response } from "express";
 import type { RequestLog } from "./observability/deferred-logger";
 import { User } from "./entities/user.entity";
+import type { UserFieldsRead } from "./entities/user-view";
+import type { CachedUser } from "./user-cache/user-cache";
 import type { Services } from "./services";
 import { RequestSession } from "./sessions/request-session";
 import { ForbiddenError, UnauthenticatedError } from "./errors";
 import { Role } from "./entities/role";
 
 export interface Context {
-  em: EntityManager;
+  /** This request's EntityManager: forked on first use, so a request that sends no SQL makes none. */
+  readonly em: EntityManager;
   session: RequestSession;
-  /** The logged-in user (from the user cache or the database), managed by `em`; null when anonymous. */
+  /**
+   * The logged-in user, managed by `em` (mapped on first use from the user cache's row or the database's);
+   * null when anonymous. Setting it (a login, a logout, a change of one's own account) sets `viewer` too.
+   */
   user: User | null;
+  /**
+   * Who is asking, as the GraphQL `User` type shows them: for `me`, the authorization checks and anything
+   * that needs only the id or the role, without mapping the entity. Read-only: change a user through `user`.
+   */
+  readonly viewer: UserFieldsRead | null;
   services: Services;
   ip: string;
   /** The User-Agent header, cut to 256 characters, for the security log; null when absent. */
@@ -35,28 +46,59 @@ export async function assertActingAdmin(em: EntityManager, actor: User): Promise
   if ((await em.getRepository(User).lockRole(actor.id)) !== Role.ADMIN) throw new ForbiddenError();
 }
 
-/** The one place that reads the HTTP request: everything a resolver needs, for one request. */
+/**
+ * The one place that reads the HTTP request: everything a resolver needs, for one request. The logged-in
+ * user comes from the user cache when it holds them (every API write to a user drops them there on every
+ * instance, so a changed role or a deletion takes effect at once), else from the database.
+ */
 export async function buildContext(services: Services, req: Request, res: Response): Promise<Context> {
-  const em = services.orm.em.fork();
   const session = new RequestSession(req, res, services.sessions, services.config);
-  const userId = session.userId;
-  const user = userId === undefined ? null : await em.getRepository(User).findForRequest(userId, services.userCache);
   const requestId = String(req.id ?? "");
   const userAgent = req.headers["user-agent"]?.slice(0, 256) || null;
-  return new RequestContext(em, session, user, services, req.ip ?? "", userAgent, requestId, req.log ?? services.log);
+  const ctx = new RequestContext(session, services, req.ip ?? "", userAgent, requestId, req.log ?? services.log);
+  const userId = session.userId;
+  if (userId !== undefined) ctx.found(await services.userCache.read(userId, () => ctx.em.getRepository(User).requestRow(userId)));
+  return ctx;
 }
 
 // A class, not an object literal: V8 pretenured the literal's objects, which kept every request's EntityManager
 // alive through young-generation collections (docs/performance.md, "Garbage collection").
 class RequestContext implements Context {
+  private forked?: EntityManager;
+  private cached?: CachedUser;
+  /** undefined until mapped or set. */
+  private entity?: User | null;
+
   constructor(
-    readonly em: EntityManager,
     readonly session: RequestSession,
-    public user: User | null,
     readonly services: Services,
     readonly ip: string,
     readonly userAgent: string | null,
     readonly requestId: string,
     readonly log: RequestLog,
   ) {}
+
+  get em(): EntityManager {
+    return (this.forked ??= this.services.orm.em.fork());
+  }
+
+  found(user: CachedUser | undefined): void {
+    this.cached = user;
+    this.entity = user ? undefined : null;
+  }
+
+  get user(): User | null {
+    if (this.entity === undefined) this.entity = this.cached ? this.em.getRepository(User).mapRequestRow(this.cached.row) : null;
+    return this.entity;
+  }
+
+  set user(user: User | null) {
+    this.entity = user;
+    this.cached = undefined;
+  }
+
+  get viewer(): UserFieldsRead | null {
+    // The entity once mapped, since this request may have changed it; else the row's shared view.
+    return this.entity !== undefined ? this.entity : (this.cached?.view ?? null);
+  }
 }

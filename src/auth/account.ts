@@ -74,7 +74,7 @@ export async function finishLogin(ctx: Context, user: User, rememberMe: boolean)
 
 /** Ends this session; true if there was one. */
 export async function logout(ctx: Context): Promise<boolean> {
-  const userId = ctx.user?.id;
+  const userId = ctx.viewer?.id;
   const sessionKey = ctx.session.publicId;
   const ended = await ctx.session.logOut();
   // A guest who logs out starts over: the cart of the session that ended goes with it (docs/cart.md).

@@ -5,8 +5,9 @@ import { ForbiddenError, UnauthenticatedError } from "../errors";
 /** `@Authorized()` means logged in; `@Authorized("ADMIN")` also needs that role. */
 export class AuthChecker implements AuthCheckerInterface<Context> {
   check({ context }: ResolverData<Context>, roles: string[]): boolean {
-    if (!context.user) throw new UnauthenticatedError();
-    if (roles.length && !roles.includes(context.user.role)) throw new ForbiddenError();
+    const { viewer } = context;
+    if (!viewer) throw new UnauthenticatedError();
+    if (roles.length && !roles.includes(viewer.role)) throw new ForbiddenError();
     return true;
   }
 }

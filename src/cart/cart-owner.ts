@@ -10,14 +10,14 @@ export function ownerKey(owner: CartOwner): { user: number } | { sessionKey: str
 
 /** The visitor's cart owner for reading, or null when there can be no cart (no session yet). */
 export function currentOwner(ctx: Context): CartOwner | null {
-  if (ctx.user) return { userId: ctx.user.id };
+  if (ctx.viewer) return { userId: ctx.viewer.id };
   const sessionKey = ctx.session.publicId;
   return sessionKey ? { sessionKey } : null;
 }
 
 /** The owner for writing: an anonymous visitor gets a session now, since the cart is keyed by it. */
 export async function ownerForWriting(ctx: Context): Promise<CartOwner> {
-  if (ctx.user) return { userId: ctx.user.id };
+  if (ctx.viewer) return { userId: ctx.viewer.id };
   // A new session stores a session and a cart row: limited per client (ANON_SESSIONS_MAX_PER_IP).
   if (!ctx.session.publicId) await ctx.services.limits.countAnonymousSession(ctx.ip);
   return { sessionKey: await ctx.session.ensureStarted() };

@@ -14,7 +14,7 @@ export type ProductChanges = { [K in Exclude<keyof ProductFields, "sku">]?: Prod
 
 const MAX_SEARCH = 200;
 
-const isAdmin = (ctx: Context) => ctx.user?.role === Role.ADMIN;
+const isAdmin = (ctx: Context) => ctx.viewer?.role === Role.ADMIN;
 
 const skuTaken = () => new ConflictError("A product with this SKU already exists.", { fields: { sku: "is already used" } });
 

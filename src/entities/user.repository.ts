@@ -26,24 +26,22 @@ export async function conflictOnDuplicateEmail<T>(write: () => Promise<T>): Prom
 /** A user row as `findForRequest`'s query returns it: column name -> value. */
 export type UserRow = Record<string, unknown>;
 
-/** Where findForRequest looks first (the user cache, user-cache/user-cache.ts): the row for an id, or `load` it. */
-export interface UserRowSource {
-  read(id: number, load: () => Promise<UserRow | undefined>): Promise<UserRow | undefined>;
-}
-
 export class UserRepository extends EntityRepository<User> {
   /**
-   * The logged-in user, on every request. The row comes from `cache` when it holds it (every API write to
-   * a user drops it there on every instance, so a changed role or a deletion takes effect at once), else
-   * from one primary-key SELECT of the eagerly loaded columns. Either way it is mapped into this
-   * request's EntityManager, so `ctx.user` is a managed entity as usual: `em.findOne` would send the same
-   * query but costs several times the CPU (query builder, metadata walk), on the hottest path of the API.
+   * The logged-in user's row (the eagerly loaded columns), on a request the user cache cannot answer
+   * (user-cache/user-cache.ts): one primary-key SELECT. `em.findOne` would send the same query but costs
+   * several times the CPU (query builder, metadata walk), on the hottest path of the API.
    */
-  async findForRequest(id: number, cache: UserRowSource): Promise<User | null> {
-    const row = await cache.read(id, (): Promise<UserRow | undefined> =>
-      selectRow<UserRow>(this.em, userQuery(this.em, this.entityName, "request"), [id]),
-    );
-    return row ? this.em.map(this.entityName, row) : null;
+  requestRow(id: number): Promise<UserRow | undefined> {
+    return selectRow<UserRow>(this.em, userQuery(this.em, this.entityName, "request"), [id]);
+  }
+
+  /**
+   * The row mapped into this EntityManager as a managed entity. The row may be the user cache's, shared by
+   * other requests: the mapping neither changes it nor keeps its Dates (test/user-view.test.ts).
+   */
+  mapRequestRow(row: Readonly<UserRow>): User {
+    return this.em.map(this.entityName, row as UserRow);
   }
 
   /**
@@ -115,3 +113,4 @@ function userQuery(em: EntityManager, entity: EntityName<User>, kind: "request" 
   const key = kind === "login" ? meta.properties.email.fieldNames[0] : meta.getPrimaryProps()[0].fieldNames[0];
   return (cachedQueries[kind] = `select ${columns.map(quote).join(", ")} from ${quote(meta.tableName)} where ${quote(key)} = ? limit 1`);
 }
+

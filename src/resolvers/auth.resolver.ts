@@ -2,13 +2,14 @@ import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import * as account from "../auth/account";
 import type { Context } from "../context";
 import { User } from "../entities/user.entity";
+import type { UserFieldsRead } from "../entities/user-view";
 import { RegisterInput } from "./register.input";
 
 @Resolver()
 export class AuthResolver {
   @Query(() => User, { nullable: true, description: "The logged-in user; null when not logged in." })
-  me(@Ctx() ctx: Context): User | null {
-    return ctx.user;
+  me(@Ctx() ctx: Context): UserFieldsRead | null {
+    return ctx.viewer;
   }
 
   @Mutation(() => User, { description: "Creates a USER and logs in as them." })

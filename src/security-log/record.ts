@@ -44,7 +44,7 @@ export function eventOf(ctx: Context, type: SecurityEventType, userId: number): 
 
 /** The same for an action that may be an ADMIN's on someone else: then the admin is the actor. */
 export function actedOn(ctx: Context, type: SecurityEventType, userId: number): SecurityEventInput {
-  return { ...eventOf(ctx, type, userId), actorId: ctx.user && ctx.user.id !== userId ? ctx.user.id : null };
+  return { ...eventOf(ctx, type, userId), actorId: ctx.viewer && ctx.viewer.id !== userId ? ctx.viewer.id : null };
 }
 
 /** Records an event that goes with no database change of its own (a login, a logout), in a write of its own. */

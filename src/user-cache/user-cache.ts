@@ -1,6 +1,25 @@
-import type { UserRow, UserRowSource } from "../entities/user.repository";
+import type { UserRow } from "../entities/user.repository";
+import { UserView } from "../entities/user-view";
 
 export type { UserRow };
+
+/**
+ * A user's row as the cache serves it: the same object to every request it serves, so it is frozen, and
+ * whoever maps it into an EntityManager maps a copy (UserRepository.mapRequestRow).
+ */
+export class CachedUser {
+  private madeView?: UserView;
+  readonly row: Readonly<UserRow>;
+
+  constructor(row: UserRow) {
+    this.row = Object.freeze(row);
+  }
+
+  /** Made on first use, then shared like the row. */
+  get view(): UserView {
+    return (this.madeView ??= new UserView(this.row));
+  }
+}
 
 export interface UserCacheOptions {
   /** How long a row may be served without being read again; 0 turns the cache off. */
@@ -16,8 +35,8 @@ export interface UserCacheOptions {
 
 /**
  * The rows of logged-in users, by id, so that a request normally needs no SQL to know who is asking.
- * It holds raw rows, not entities: each request maps the row into its own EntityManager, so `ctx.user`
- * stays a managed entity of that request.
+ * It holds raw rows, not entities: a request reads the row's UserView, and maps the row into its own
+ * EntityManager only when it needs the entity (`ctx.user`), which stays a managed entity of that request.
  *
  * Every user write made through the API drops the row on every instance (see user-writes.ts).
  * The TTL bounds how long a change made around the API (SQL by hand) can go unseen.
@@ -25,8 +44,8 @@ export interface UserCacheOptions {
  * Eviction is by insertion order, not by use: a hit then costs no reordering of the map, and an active
  * user's row is re-inserted anyway each time its TTL runs out.
  */
-export class UserCache implements UserRowSource {
-  private readonly rows = new Map<number, { row: UserRow; storedAt: number }>();
+export class UserCache {
+  private readonly rows = new Map<number, { user: CachedUser; storedAt: number }>();
   /** Moves on with every invalidation, so that a read which started before one does not store what it read. */
   private generation = 0;
   private readonly isListening: () => boolean;
@@ -52,15 +71,15 @@ export class UserCache implements UserRowSource {
   }
 
   /** The user's row from the cache when it holds a fresh one, else from `load` (stored for next time). */
-  async read(id: number, load: () => Promise<UserRow | undefined>): Promise<UserRow | undefined> {
-    if (!this.serving()) return load();
+  async read(id: number, load: () => Promise<UserRow | undefined>): Promise<CachedUser | undefined> {
+    if (!this.serving()) return found(await load());
     const hit = this.fresh(id);
-    if (hit) return copyRow(hit);
+    if (hit) return hit;
     const generation = this.generation;
-    const row = await load();
+    const user = found(await load());
     // No row (a deleted user) is not stored: a session without a user is rare and ends soon.
-    if (row && generation === this.generation && this.serving()) this.store(id, copyRow(row));
-    return row;
+    if (user && generation === this.generation && this.serving()) this.store(id, user);
+    return user;
   }
 
   /** Forgets one user's row. Call it after the write has committed, never before. */
@@ -78,27 +97,19 @@ export class UserCache implements UserRowSource {
     return this.enabled && this.isListening();
   }
 
-  private fresh(id: number): UserRow | undefined {
+  private fresh(id: number): CachedUser | undefined {
     const entry = this.rows.get(id);
     if (!entry) return undefined;
-    if (this.now() - entry.storedAt < this.options.ttlMs) return entry.row;
+    if (this.now() - entry.storedAt < this.options.ttlMs) return entry.user;
     this.rows.delete(id);
     return undefined;
   }
 
-  private store(id: number, row: UserRow): void {
+  private store(id: number, user: CachedUser): void {
     this.rows.delete(id);
     if (this.rows.size >= this.options.maxEntries) this.rows.delete(this.rows.keys().next().value!);
-    this.rows.set(id, { row, storedAt: this.now() });
+    this.rows.set(id, { user, storedAt: this.now() });
   }
 }
 
-/** A copy that shares nothing mutable (Dates included) between the cache and a request's entity. */
-function copyRow(row: UserRow): UserRow {
-  const copy: UserRow = {};
-  for (const key in row) {
-    const value = row[key];
-    copy[key] = value instanceof Date ? new Date(value.getTime()) : value;
-  }
-  return copy;
-}
+const found = (row: UserRow | undefined) => (row ? new CachedUser(row) : undefined);
