@@ -17,9 +17,13 @@ after(() => server?.close());
 
 it("inserts the demo catalog once, and leaves products an admin changed as they are", async () => {
   const em = () => server.services.orm.em.fork();
-  assert.equal(await seedCatalog(em()), DEMO_CATALOG.length);
+  const writer = () => ({ em: em(), services: server.services });
+  const TOTAL = "{ products(first: 1) { totalCount } }";
+  assert.equal((await server.client().ok(TOTAL)).products.totalCount, 0); // cached by the catalog cache
+  assert.equal(await seedCatalog(writer()), DEMO_CATALOG.length);
+  assert.equal((await server.client().ok(TOTAL)).products.totalCount, DEMO_CATALOG.length, "the seed emptied the cache");
   await server.sql("UPDATE products SET price_cents = 1 WHERE sku = ?", [DEMO_CATALOG[0].sku]);
-  assert.equal(await seedCatalog(em()), 0);
+  assert.equal(await seedCatalog(writer()), 0);
   assert.equal(await em().count(Product, {}), DEMO_CATALOG.length);
   const [row] = await server.sql("SELECT price_cents FROM products WHERE sku = ?", [DEMO_CATALOG[0].sku]);
   assert.equal(row.price_cents, 1);
