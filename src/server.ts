@@ -10,6 +10,7 @@ import { startInvalidation } from "./cache/start-invalidation";
 import type { Invalidation } from "./cache/invalidation";
 import { startCatalogCache } from "./cache/catalog-cache";
 import { guardUserWrites } from "./user-cache/user-writes";
+import { guardCatalogWrites } from "./catalog/catalog-writes";
 import type { Config } from "./config";
 import { guestCartMaxAgeS, startCartSweeper } from "./cart/cart-sweeper";
 import { bootstrapAdmin } from "./users/bootstrap-admin";
@@ -71,9 +72,10 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
   try {
     const metrics = config.metrics.port !== 0 ? new Metrics() : undefined;
     await migrate(orm, config);
-    // From here on, a write to users outside writeUser is refused (the migrations may rewrite users freely).
+    // From here on, a write to users outside writeUser, or to products outside writeCatalog, is refused (the
+    // migrations may rewrite them freely): either would leave a cache stale.
     const onQuery = orm.config.get("onQuery");
-    orm.config.set("onQuery", (sql, params) => onQuery(guardUserWrites(sql), params));
+    orm.config.set("onQuery", (sql, params) => onQuery(guardCatalogWrites(guardUserWrites(sql)), params));
     replicaReads = await startReplicaReads(orm, config, log);
     sessions = await SessionBackend.create(config, extensions.clock);
     // A failed invalidation is retried as long as the longest-lived cached value lives.
