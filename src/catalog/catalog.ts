@@ -61,8 +61,8 @@ export async function updateProduct(ctx: Context, id: string, input: ProductChan
 
 /**
  * Whether this request may be answered from the catalog cache: not for a visitor who wrote within
- * READ_YOUR_WRITES_S, who reads as past a lagging replica, so their own write shows even where an
- * invalidation has not arrived (a publish that failed and is being retried).
+ * READ_YOUR_WRITES_S, since a page cached from a lagging replica may predate their write. The API tracks
+ * visitors' writes only with replicas (visitorReads); without them the invalidation is enough.
  */
 function cacheable(ctx: Context): boolean {
   return !wroteWithin(currentVisitor()?.lastWriteAt(), ctx.services.config.replicas.readYourWritesS * 1000);
