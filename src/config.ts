@@ -83,6 +83,10 @@ const envSchema = z.object({
   // and how many rows are kept. See src/user-cache/user-cache.ts.
   USER_CACHE_TTL_S: int(60, 0),
   USER_CACHE_MAX_ENTRIES: int(5000, 1),
+  // How long a catalog answer (a page of products, a product) is served from memory (0: always read), and
+  // how many answers are kept. See src/catalog/catalog-cache.ts.
+  CATALOG_CACHE_TTL_MS: int(1000, 0),
+  CATALOG_CACHE_MAX_ENTRIES: int(1000, 1),
   SHUTDOWN_GRACE_S: int(10, 0),
   DEPENDENCY_TIMEOUT_MS: int(1500, 100),
   // Comma-separated base64 keys of 32 bytes: the first encrypts TOTP secrets, all decrypt (rotation).
@@ -191,6 +195,7 @@ export interface Config {
   /** The most bytes of document text they may hold together (oldest forgotten first). */
   preparedDocumentsMaxBytes: number;
   userCache: { ttlS: number; maxEntries: number };
+  catalogCache: { ttlMs: number; maxEntries: number };
   shutdownGraceS: number;
   dependencyTimeoutMs: number;
   twoFactor: {
@@ -324,6 +329,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     preparedDocuments: e.GRAPHQL_PREPARED_DOCUMENTS,
     preparedDocumentsMaxBytes: e.GRAPHQL_PREPARED_DOCUMENTS_MAX_BYTES,
     userCache: { ttlS: e.USER_CACHE_TTL_S, maxEntries: e.USER_CACHE_MAX_ENTRIES },
+    catalogCache: { ttlMs: e.CATALOG_CACHE_TTL_MS, maxEntries: e.CATALOG_CACHE_MAX_ENTRIES },
     shutdownGraceS: e.SHUTDOWN_GRACE_S,
     dependencyTimeoutMs: e.DEPENDENCY_TIMEOUT_MS,
     metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST, operationNames: e.METRICS_OPERATION_NAMES },

@@ -5,8 +5,12 @@ import { MikroORM, type Options } from "@mikro-orm/core";
 import pino, { type Logger } from "pino";
 import { createApp, type AppExtensions } from "./app";
 import { PasswordHasher } from "./secrets/password-hasher";
-import { startUserCache, type UserCaching } from "./user-cache/user-invalidation";
+import { startUserCache } from "./user-cache/user-invalidation";
+import { startInvalidation } from "./cache/start-invalidation";
+import type { Invalidation } from "./cache/invalidation";
+import { startCatalogCache } from "./cache/catalog-cache";
 import { guardUserWrites } from "./user-cache/user-writes";
+import { guardCatalogWrites } from "./catalog/catalog-writes";
 import type { Config } from "./config";
 import { guestCartMaxAgeS, startCartSweeper } from "./cart/cart-sweeper";
 import { bootstrapAdmin } from "./users/bootstrap-admin";
@@ -62,27 +66,33 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
   const orm = await MikroORM.init(ormOptions(config, ormOverrides));
   let sessions: SessionBackend | undefined;
   let hasher: PasswordHasher | undefined;
-  let userCaching: UserCaching | undefined;
+  let invalidation: Invalidation | undefined;
   let replicaReads: ReplicaReads | undefined;
   let metricsServer: MetricsServer | undefined;
   try {
     const metrics = config.metrics.port !== 0 ? new Metrics() : undefined;
     await migrate(orm, config);
-    // From here on, a write to users outside writeUser is refused (the migrations may rewrite users freely).
+    // From here on, a write to users outside writeUser, or to products outside writeCatalog, is refused (the
+    // migrations may rewrite them freely): either would leave a cache stale.
     const onQuery = orm.config.get("onQuery");
-    orm.config.set("onQuery", (sql, params) => onQuery(guardUserWrites(sql), params));
+    orm.config.set("onQuery", (sql, params) => onQuery(guardCatalogWrites(guardUserWrites(sql)), params));
     replicaReads = await startReplicaReads(orm, config, log);
     sessions = await SessionBackend.create(config, extensions.clock);
-    userCaching = await startUserCache(config, sessions.connection, log);
+    // A failed invalidation is retried as long as the longest-lived cached value lives.
+    const retryForMs = Math.max(config.userCache.ttlS * 1000, config.catalogCache.ttlMs);
+    invalidation = await startInvalidation(config, sessions.connection, log, retryForMs);
+    const { cache: userCache, invalidation: userInvalidation } = startUserCache(config, invalidation);
+    const { cache: catalogCache, invalidation: catalogInvalidation } = startCatalogCache(config, invalidation);
     // A login still waiting when the dependency timeout has passed is refused rather than hashed late.
     hasher = new PasswordHasher(config.limits.hashConcurrency, config.limits.hashQueue, config.limits.hashNice, config.dependencyTimeoutMs);
     await bootstrapAdmin(orm.em.fork(), config, hasher, log);
-    const demoProducts = await seedDemoCatalogOnFirstStart(orm.em.fork(), config);
+    const demoProducts = await seedDemoCatalogOnFirstStart({ em: orm.em.fork(), services: { catalogInvalidation } }, config);
     if (demoProducts) log.info({ products: demoProducts }, `loaded the demo catalog (${demoProducts} products) into the fresh embedded database`);
     const limits = LoginLimits.create(config, sessions.redis, metrics && ((limit) => metrics.loginThrottled(limit)));
-    const { cache: userCache, invalidation: userInvalidation } = userCaching;
     const secretBox = twoFactorBox(config, (msg) => log.warn(msg));
-    const services: Services = { config, orm, replicaReads, sessions, hasher, limits, userCache, userInvalidation, secretBox, log, metrics, tracing };
+    const services: Services = {
+      config, orm, replicaReads, sessions, hasher, limits, userCache, userInvalidation, catalogCache, catalogInvalidation, invalidation, secretBox, log, metrics, tracing,
+    };
     if (metrics) {
       registerGauges(metrics, services);
       for (const gauge of extensions.gauges?.(services) ?? []) metrics.gauge(gauge);
@@ -116,7 +126,7 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
         const steps: Array<[string, () => Promise<unknown> | undefined]> = [
           ["apollo", () => app.apollo.stop()], // stops accepting, waits for in-flight requests (drain plugin)
           ["mail sender", () => mailSender.stop()],
-          ["user invalidation", () => userInvalidation.close()],
+          ["cache invalidation", () => invalidation!.close()],
           ["sessions", () => sessions!.close()],
           ["password hasher", () => hasher!.close()],
           ["replica reads", () => replicaReads!.stop()],
@@ -135,7 +145,7 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
     return { url: `http://${host}:${port}/graphql`, port, services, httpServer, fastPath: app.fastPath, metricsUrl: metricsServer?.url, close };
   } catch (err) {
     await metricsServer?.close().catch(() => undefined);
-    await userCaching?.invalidation.close().catch(() => undefined);
+    await invalidation?.close().catch(() => undefined);
     await sessions?.close().catch(() => undefined);
     await hasher?.close().catch(() => undefined);
     await replicaReads?.stop().catch(() => undefined);

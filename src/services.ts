@@ -3,6 +3,8 @@ import type { Logger } from "pino";
 import type { PasswordHasher } from "./secrets/password-hasher";
 import type { UserCache } from "./user-cache/user-cache";
 import type { UserInvalidation } from "./user-cache/user-invalidation";
+import type { Invalidation } from "./cache/invalidation";
+import type { CatalogCache, CatalogInvalidation } from "./cache/catalog-cache";
 import type { Config } from "./config";
 import type { ReplicaReads } from "./db/replicas/replica-reads";
 import type { LoginLimits } from "./limits/login-limits";
@@ -23,6 +25,11 @@ export interface Services {
   /** The logged-in users' rows, and how a change to one reaches every instance's copy. */
   userCache: UserCache;
   userInvalidation: UserInvalidation;
+  /** The catalog's answers (`products`, `product`), and how a write to products empties every instance's copy. */
+  catalogCache: CatalogCache;
+  catalogInvalidation: CatalogInvalidation;
+  /** The channel both caches' invalidations travel on (Redis pub/sub, or in process on the embedded store). */
+  invalidation: Invalidation;
   /** Seals and opens TOTP secrets (TWO_FACTOR_KEY). */
   secretBox: SecretBox;
   log: Logger;

@@ -3,6 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { lineRefusal, refusalOfProcedure } from "../src/cart/cart";
 import { MAX_CART_LINES, MAX_TOTAL_CENTS } from "../src/cart/cart-limits";
 import { createCart, putLine, type LineState } from "../src/cart/cart-store";
+import { writeCatalog } from "../src/catalog/catalog-writes";
 import { callProcedure, runSql } from "../src/db/plain-sql";
 import { startTestServer, type TestServer } from "./helpers/server";
 
@@ -114,10 +115,13 @@ describe("the cart's line rules, in MySQL's cart_put_line", () => {
     const productId = await insertProduct({ stock: 100, active: true, priceCents: 1 });
     const sku = `TX-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`.toUpperCase();
     await assert.rejects(
-      em.fork().transactional(async (tem) => {
-        await runSql(tem, "INSERT INTO products (sku, name, description, price_cents, stock, active, created_at, updated_at) VALUES (?, 'Tx', '', 1, 1, 1, NOW(3), NOW(3))", [sku], "run");
-        await callProcedure(tem, "cart_put_line", [null, owner.sessionKey, productId, 1, true, new Date()]);
-      }),
+      // writeCatalog: the API refuses a write to products outside it (it empties the catalog cache).
+      writeCatalog({ em, services: server.services }, () =>
+        em.fork().transactional(async (tem) => {
+          await runSql(tem, "INSERT INTO products (sku, name, description, price_cents, stock, active, created_at, updated_at) VALUES (?, 'Tx', '', 1, 1, 1, NOW(3), NOW(3))", [sku], "run");
+          await callProcedure(tem, "cart_put_line", [null, owner.sessionKey, productId, 1, true, new Date()]);
+        }),
+      ),
       /call it outside one/,
     );
     assert.deepEqual(await server.sql("SELECT id FROM products WHERE sku = ?", [sku]), [], "the caller's insert was not committed");

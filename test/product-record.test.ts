@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { writeCatalog } from "../src/catalog/catalog-writes";
 import { ProductRecord, productColumns, type ProductRow } from "../src/catalog/product-row";
 import { selectRow } from "../src/db/plain-sql";
 import { Product } from "../src/entities/product.entity";
@@ -31,7 +32,7 @@ for (const [database, start] of [
       const em = server.services.orm.em.fork();
       for (const fields of EDGES) {
         const product = em.create(Product, fields);
-        await em.persist(product).flush();
+        await writeCatalog({ em, services: server.services }, () => em.persist(product).flush());
         const row = await selectRow<ProductRow>(em.fork(), `select ${productColumns()} from products where id = ?`, [product.id]);
         const entity = await em.fork().findOneOrFail(Product, product.id);
         const record = new ProductRecord(row!);

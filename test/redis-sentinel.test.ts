@@ -101,7 +101,7 @@ describe("Redis through Sentinel", () => {
     assert.deepEqual((await readyz()).body.dependencies.redis, "up");
 
     // The user cache's subscription moved to the new master, and invalidations reach it there.
-    const invalidation = server.services.userInvalidation as unknown as { isListening(): boolean };
+    const invalidation = server.services.invalidation;
     await group.until(async () => invalidation.isListening(), "the invalidation subscriber is back");
     const channel = `${server.config.redis!.keyPrefix}user-cache`;
     assert.match(await group.replica.cli("PUBSUB", "NUMSUB", channel), new RegExp(`^${channel}\n1$`));

@@ -4,7 +4,9 @@ import { after, afterEach, before, describe, it, mock } from "node:test";
 import pino from "pino";
 import { createClient, type RedisClientType } from "redis";
 import { UserCache, type UserRow } from "../src/user-cache/user-cache";
-import { DROP_ALL, RedisUserInvalidation, invalidationChannel } from "../src/user-cache/user-invalidation";
+import { DROP_ALL, invalidationChannel } from "../src/cache/invalidation";
+import { RedisInvalidation } from "../src/cache/redis-invalidation";
+import { userInvalidation } from "../src/user-cache/user-invalidation";
 import { OwnRedis } from "./helpers/redis-server";
 import { REDIS_URL } from "./helpers/server";
 
@@ -45,12 +47,13 @@ async function client(url: string): Promise<RedisClientType> {
 async function instance(options: { url?: string; prefix: string; redis?: RedisClientType; retryForMs?: number; retryEveryMs?: number }) {
   const redis = options.redis ?? (await client(options.url ?? REDIS_URL));
   const { log, messages } = capturedLog();
-  let invalidation: RedisUserInvalidation | undefined;
-  const cache = new UserCache({ ttlMs: 60_000, maxEntries: 100, isListening: () => invalidation?.isListening() ?? false });
-  invalidation = await RedisUserInvalidation.start({
-    cache, redis, keyPrefix: options.prefix, log, timeoutMs: 300, retryForMs: options.retryForMs ?? 60_000, retryEveryMs: options.retryEveryMs ?? 20,
+  let channel: RedisInvalidation | undefined;
+  const cache = new UserCache({ ttlMs: 60_000, maxEntries: 100, isListening: () => channel?.isListening() ?? false });
+  channel = await RedisInvalidation.start({
+    redis, keyPrefix: options.prefix, log, timeoutMs: 300, retryForMs: options.retryForMs ?? 60_000, retryEveryMs: options.retryEveryMs ?? 20,
   });
-  cleanups.push(() => invalidation!.close());
+  cleanups.push(() => channel!.close());
+  const invalidation = { ...userInvalidation(cache, channel), isListening: () => channel!.isListening() };
   const fill = (id: number) => cache.read(id, async () => row(id));
   return { cache, invalidation, fill, messages };
 }

@@ -3,8 +3,11 @@ import { assertActingAdmin, requireUser, type Context } from "../context";
 import { lockingTransaction } from "../db/locking-transaction";
 import { Product } from "../entities/product.entity";
 import { parseId } from "../entities/ids";
-import type { Connection, PageArgs } from "../db/pagination";
-import type { ProductRecord } from "./product-row";
+import { decodeCursor, validatePageArgs, type Connection, type PageArgs } from "../db/pagination";
+import { selectRow } from "../db/plain-sql";
+import { currentVisitor, wroteWithin } from "../db/replicas/visitor-reads";
+import { productColumns, ProductRecord, type ProductRow } from "./product-row";
+import { writeCatalog } from "./catalog-writes";
 import { Role } from "../entities/role";
 import { assertValid, BadUserInputError, ConflictError, NotFoundError } from "../errors";
 import { productPage } from "./product-page";
@@ -23,12 +26,14 @@ export async function createProduct(ctx: Context, input: ProductFields): Promise
   assertValid(productProblems(input));
   const actor = requireUser(ctx);
   try {
-    return await lockingTransaction(ctx.em, async (em) => {
-      await assertActingAdmin(em, actor);
-      const product = em.create(Product, { ...input, sku: normalizeSku(input.sku), name: input.name.trim() });
-      await em.persist(product).flush();
-      return product;
-    });
+    return await writeCatalog(ctx, () =>
+      lockingTransaction(ctx.em, async (em) => {
+        await assertActingAdmin(em, actor);
+        const product = em.create(Product, { ...input, sku: normalizeSku(input.sku), name: input.name.trim() });
+        await em.persist(product).flush();
+        return product;
+      }),
+    );
   } catch (err) {
     ctx.em.clear();
     if (err instanceof UniqueConstraintViolationException) throw skuTaken();
@@ -42,28 +47,51 @@ export async function updateProduct(ctx: Context, id: string, input: ProductChan
   assertValid(productProblems(changes));
   const productId = parseId(id);
   const actor = requireUser(ctx);
-  return lockingTransaction(ctx.em, async (em) => {
-    await assertActingAdmin(em, actor);
-    const product = productId === null ? null : await em.findOne(Product, productId);
-    if (!product) throw new NotFoundError("Product");
-    em.assign(product, { ...changes, ...(changes.name === undefined ? {} : { name: changes.name.trim() }) });
-    await em.flush();
-    return product;
-  });
+  return writeCatalog(ctx, () =>
+    lockingTransaction(ctx.em, async (em) => {
+      await assertActingAdmin(em, actor);
+      const product = productId === null ? null : await em.findOne(Product, productId);
+      if (!product) throw new NotFoundError("Product");
+      em.assign(product, { ...changes, ...(changes.name === undefined ? {} : { name: changes.name.trim() }) });
+      await em.flush();
+      return product;
+    }),
+  );
+}
+
+/**
+ * Whether this request may be answered from the catalog cache: not for a visitor who wrote within
+ * READ_YOUR_WRITES_S, since a page cached from a lagging replica may predate their write. The API tracks
+ * visitors' writes only with replicas (visitorReads); without them the invalidation is enough.
+ */
+function cacheable(ctx: Context): boolean {
+  return !wroteWithin(currentVisitor()?.lastWriteAt(), ctx.services.config.replicas.readYourWritesS * 1000);
 }
 
 /** The product, or null when there is none or the caller may not see it (inactive, not an ADMIN). */
-export async function visibleProduct(ctx: Context, id: string): Promise<Product | null> {
+export async function visibleProduct(ctx: Context, id: string): Promise<ProductRecord | null> {
   const productId = parseId(id);
   if (productId === null) return null;
-  const where = isAdmin(ctx) ? { id: productId } : { id: productId, active: true };
+  const activeOnly = !isAdmin(ctx);
   // A replica may serve it (slightly stale at most, and never older than this visitor's own writes).
-  return ctx.services.replicaReads.read((connectionType) => ctx.em.findOne(Product, where, { connectionType }));
+  const load = () =>
+    ctx.services.replicaReads.read(async (connection) => {
+      const sql = `select ${productColumns()} from products where id = ?${activeOnly ? " and active = 1" : ""}`;
+      const row = await selectRow<ProductRow>(ctx.em, sql, [productId], connection);
+      return row ? new ProductRecord(row) : null;
+    });
+  return cacheable(ctx) ? ctx.services.catalogCache.product({ activeOnly, id: productId }, load) : load();
 }
 
 /** Active products (all of them for an ADMIN), oldest first, optionally matching `search`. */
-export function listProducts(ctx: Context, args: PageArgs & { search?: string | null }): Promise<Connection<ProductRecord>> {
+export async function listProducts(ctx: Context, args: PageArgs & { search?: string | null }): Promise<Connection<ProductRecord>> {
   const { search } = args;
   if (search && search.length > MAX_SEARCH) throw new BadUserInputError({ search: `must be at most ${MAX_SEARCH} characters` });
-  return ctx.services.replicaReads.read((connection) => productPage(ctx.em, { activeOnly: !isAdmin(ctx), search }, args, connection));
+  // Refused before the cache is asked, so that no answer is kept under arguments that have none.
+  validatePageArgs(args);
+  if (args.after) decodeCursor(args.after);
+  const filter = { activeOnly: !isAdmin(ctx), search };
+  const load = () => ctx.services.replicaReads.read((connection) => productPage(ctx.em, filter, args, connection));
+  if (!cacheable(ctx)) return load();
+  return ctx.services.catalogCache.page({ ...filter, first: args.first, after: args.after }, load);
 }

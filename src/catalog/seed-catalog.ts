@@ -1,6 +1,7 @@
 import type { EntityManager } from "@mikro-orm/core";
 import type { Config } from "../config";
 import { Product } from "../entities/product.entity";
+import { writeCatalog, type CatalogWriter } from "./catalog-writes";
 
 type DemoProduct = Pick<Product, "sku" | "name" | "description" | "priceCents" | "stock">;
 
@@ -21,9 +22,14 @@ export const DEMO_CATALOG: DemoProduct[] = [
 
 /**
  * Inserts the demo products whose SKU is not there yet; existing ones are left as they are (an admin
- * may have changed them). Returns how many were inserted, so running it again inserts none.
+ * may have changed them). Returns how many were inserted, so running it again inserts none. Through
+ * writeCatalog, so that running instances see them at once.
  */
-export async function seedCatalog(em: EntityManager): Promise<number> {
+export function seedCatalog(writer: CatalogWriter): Promise<number> {
+  return writeCatalog(writer, () => insertDemoProducts(writer.em));
+}
+
+async function insertDemoProducts(em: EntityManager): Promise<number> {
   const existing = new Set((await em.find(Product, { sku: { $in: DEMO_CATALOG.map((p) => p.sku) } })).map((p) => p.sku));
   const missing = DEMO_CATALOG.filter((p) => !existing.has(p.sku));
   for (const product of missing) em.create(Product, product);
@@ -36,8 +42,8 @@ export async function seedCatalog(em: EntityManager): Promise<number> {
  * `npm run seed` loads, so the playground's first `products` query shows something. Only into an empty
  * catalog, never on MySQL (DATABASE_URL), in production or in tests. Returns how many products it loaded.
  */
-export async function seedDemoCatalogOnFirstStart(em: EntityManager, config: Config): Promise<number> {
+export async function seedDemoCatalogOnFirstStart(writer: CatalogWriter, config: Config): Promise<number> {
   if (config.database.kind !== "sqlite" || config.env !== "development") return 0;
-  if ((await em.count(Product, {})) > 0) return 0;
-  return seedCatalog(em);
+  if ((await writer.em.count(Product, {})) > 0) return 0;
+  return seedCatalog(writer);
 }

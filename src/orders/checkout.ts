@@ -2,6 +2,7 @@ import { LockMode, raw, type EntityManager } from "@mikro-orm/core";
 import { requireUser, type Context } from "../context";
 import { retryOnDeadlock } from "../db/retry";
 import { MAX_TOTAL_CENTS } from "../cart/cart-limits";
+import { writeCatalog } from "../catalog/catalog-writes";
 import { CartLine } from "../entities/cart-line.entity";
 import { Cart } from "../entities/cart.entity";
 import { OrderLine } from "../entities/order-line.entity";
@@ -21,7 +22,8 @@ export async function checkout(ctx: Context): Promise<Order> {
   if (ctx.services.config.mail.requireVerifiedEmail && !user.emailVerified) {
     throw new ForbiddenError("Verify your email address before checking out.", { reason: "EMAIL_NOT_VERIFIED" });
   }
-  const orderId = await retryOnDeadlock(() => ctx.em.fork().transactional((tem) => placeOrder(tem, user.id)));
+  // The stock moves: every instance's catalog cache is emptied once the order has committed (or failed).
+  const orderId = await writeCatalog(ctx, () => retryOnDeadlock(() => ctx.em.fork().transactional((tem) => placeOrder(tem, user.id))));
   return loadOrder(ctx.em.fork(), orderId);
 }
 

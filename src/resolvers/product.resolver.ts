@@ -12,7 +12,7 @@ const ProductConnection = ConnectionType("Product", Product);
 @Resolver(() => Product)
 export class ProductResolver {
   @Query(() => Product, { nullable: true, description: "Null when there is no such product, or it is inactive (unless ADMIN)." })
-  product(@Ctx() ctx: Context, @Arg("id", () => ID) id: string): Promise<Product | null> {
+  product(@Ctx() ctx: Context, @Arg("id", () => ID) id: string): Promise<ProductRecord | null> {
     return catalog.visibleProduct(ctx, id);
   }
 

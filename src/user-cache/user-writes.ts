@@ -1,5 +1,5 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import type { EntityManager } from "@mikro-orm/core";
+import { WriteScope, sqliteTimestampRewrite } from "../cache/write-scope";
 import type { UserInvalidation } from "./user-invalidation";
 
 /** The users whose rows a writeUser running in this async context changes; dropped from caches when it ends. */
@@ -7,8 +7,6 @@ interface UserWrite {
   userIds: Set<number>;
   open: boolean;
 }
-
-const current = new AsyncLocalStorage<UserWrite>();
 
 export interface UserWriter {
   em: EntityManager;
@@ -24,8 +22,8 @@ export interface UserWriter {
  * DELETE of users sent outside any writeUser is refused (guardUserWrites), so no path can forget this.
  */
 export async function writeUser<T>(ctx: UserWriter, userId: number, write: () => Promise<T>): Promise<T> {
-  const outer = current.getStore();
-  if (outer?.open) {
+  const outer = userWrites.open;
+  if (outer) {
     outer.userIds.add(userId);
     return write();
   }
@@ -34,7 +32,7 @@ export async function writeUser<T>(ctx: UserWriter, userId: number, write: () =>
   }
   const scope: UserWrite = { userIds: new Set([userId]), open: true };
   try {
-    return await current.run(scope, write);
+    return await userWrites.run(scope, write);
   } finally {
     scope.open = false;
     for (const id of scope.userIds) await ctx.services.userInvalidation.invalidate(id);
@@ -49,12 +47,8 @@ const CHANGES_USERS = new RegExp(
   "i",
 );
 
-/**
- * What a flush after `em.findOne(User)` sends on SQLite although nothing was changed: MikroORM 7 keeps the
- * loaded datetimes as Dates but compares them as numbers there, so it writes the timestamps back (created_at
- * unchanged, updated_at now). No field the API shows changes, so this one statement is let through.
- */
-const SQLITE_TIMESTAMP_REWRITE = /^update [`"]users[`"] set [`"]created_at[`"] = \?, [`"]updated_at[`"] = \? where [`"]id[`"] = \?$/;
+/** A flush after `em.findOne(User)` on SQLite rewrites unchanged timestamps (see write-scope.ts): let through. */
+const SQLITE_TIMESTAMP_REWRITE = sqliteTimestampRewrite("users");
 
 export class UnguardedUserWriteError extends Error {
   constructor(sql: string) {
@@ -62,12 +56,11 @@ export class UnguardedUserWriteError extends Error {
   }
 }
 
+const userWrites = new WriteScope<UserWrite>(CHANGES_USERS, (sql) => new UnguardedUserWriteError(sql), (sql) => SQLITE_TIMESTAMP_REWRITE.test(sql));
+
 /**
  * MikroORM's `onQuery` hook for the running API (installed by server.ts after the migrations): every
  * statement the ORM sends, raw SQL included, passes here before it is sent, and one that changes users
  * outside writeUser throws instead.
  */
-export function guardUserWrites(sql: string): string {
-  if (CHANGES_USERS.test(sql) && !current.getStore()?.open && !SQLITE_TIMESTAMP_REWRITE.test(sql)) throw new UnguardedUserWriteError(sql);
-  return sql;
-}
+export const guardUserWrites = userWrites.guard;

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createClient } from "redis";
 import mysql from "mysql2/promise";
-import { DROP_ALL, invalidationChannel } from "../../src/user-cache/user-invalidation";
+import { DROP_ALL, invalidationChannel } from "../../src/cache/invalidation";
 import { loadConfig, type Config } from "../../src/config";
 import { startServer, type RunningServer, type ServerExtensions } from "../../src/server";
 import { TestClient } from "./client";

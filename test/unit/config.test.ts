@@ -91,6 +91,13 @@ describe("loadConfig", () => {
     assert.match(refusal({ USER_CACHE_MAX_ENTRIES: "0" }), /USER_CACHE_MAX_ENTRIES/);
   });
 
+  it("caches catalog answers for 1 s, up to 1000 of them, unless CATALOG_CACHE_TTL_MS (0 turns it off) and CATALOG_CACHE_MAX_ENTRIES say otherwise", () => {
+    assert.deepEqual(loadConfig({}).catalogCache, { ttlMs: 1000, maxEntries: 1000 });
+    assert.deepEqual(loadConfig({ CATALOG_CACHE_TTL_MS: "0", CATALOG_CACHE_MAX_ENTRIES: "10" }).catalogCache, { ttlMs: 0, maxEntries: 10 });
+    assert.match(refusal({ CATALOG_CACHE_TTL_MS: "-1" }), /CATALOG_CACHE_TTL_MS/);
+    assert.match(refusal({ CATALOG_CACHE_MAX_ENTRIES: "0" }), /CATALOG_CACHE_MAX_ENTRIES/);
+  });
+
   it("names the variable of a value that is not a number or out of range", () => {
     assert.match(refusal({ LOGIN_MAX_ATTEMPTS_PER_IP: "many" }), /LOGIN_MAX_ATTEMPTS_PER_IP/);
     assert.match(refusal({ LOGIN_MAX_FAILURES_PER_ACCOUNT: "0" }), /LOGIN_MAX_FAILURES_PER_ACCOUNT/);

@@ -1,3 +1,4 @@
+import { wroteWithin } from "./visitor-reads";
 import { hasReached, parseGtidPosition, type GtidDialect, type GtidPosition } from "./gtid-position";
 
 export type ReplicaState = "up" | "lagging" | "down";
@@ -52,7 +53,7 @@ export class ReplicaMonitor {
   /** A replica that may serve a visitor who last wrote at `lastWriteAt`, in turn; undefined: use the primary. */
   choose(lastWriteAt: number | undefined, now = Date.now()): number | undefined {
     // A stamp in the future is a write that may still be committing: no replica can be known to have it.
-    const recentWrite = lastWriteAt !== undefined && now - lastWriteAt < this.options.readYourWritesMs ? lastWriteAt : -Infinity;
+    const recentWrite = wroteWithin(lastWriteAt, this.options.readYourWritesMs, now) ? lastWriteAt! : -Infinity;
     for (let tried = 0; tried < this.replicas.length; tried++) {
       const i = this.next++ % this.replicas.length;
       const replica = this.replicas[i];

@@ -15,6 +15,13 @@ const current = new AsyncLocalStorage<VisitorReads>();
 /** The request being served here, when this code runs on behalf of one. */
 export const currentVisitor = (): VisitorReads | undefined => current.getStore();
 
+/**
+ * Whether a visitor whose last write is stamped `lastWriteAt` wrote within `windowMs` (READ_YOUR_WRITES_S):
+ * their reads must show that write. A stamp in the future is a write that may still be committing.
+ */
+export const wroteWithin = (lastWriteAt: number | undefined, windowMs: number, now = Date.now()): boolean =>
+  lastWriteAt !== undefined && now - lastWriteAt < windowMs;
+
 const WRITE = /^\s*(?:insert|update|delete|replace|call|commit|create|alter|drop|truncate)\b/i;
 let watching = false;
 
