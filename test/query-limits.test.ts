@@ -126,6 +126,25 @@ describe("the default limits and the queries clients send", () => {
   }
 });
 
+describe("the cost of one operation with different variables", () => {
+  it("answers each request by its own variables, the same however often the variables come again", async () => {
+    const schema = await buildApiSchema();
+    const document = parse(`query Page($first: Int, $after: String) { products(first: $first, after: $after) { edges { node { ${PRODUCT} } } } }`);
+    const operation = getOperationAST(document)!;
+    const maxCost = operationCost(schema, operation, fragmentMap(document), { first: 50 });
+    const answers = () =>
+      [{ first: 50 }, { first: 51 }, { first: 50, after: "x" }, { first: "51" }, {}, { first: 100 }, { first: 1 }].map(
+        (variables) => checkCost(schema, document, operation, variables, maxCost)?.message ?? null,
+      );
+    const first = answers();
+    assert.deepEqual(first.map((message) => message !== null), [false, true, false, false, false, true, false]);
+    assert.deepEqual(answers(), first);
+    // The limit is the caller's: the same variables against another limit get that limit's answer.
+    assert.equal(checkCost(schema, document, operation, { first: 51 }, maxCost * 2), undefined);
+    assert.match(checkCost(schema, document, operation, { first: 51 }, maxCost)!.message, /Query Cost limit/);
+  });
+});
+
 describe("query limits set by the environment", () => {
   let server: TestServer;
   before(async () => {

@@ -135,15 +135,50 @@ export function checkCost(
   rawVariables: Record<string, unknown>,
   maxCost: number,
 ): GraphQLError | undefined {
+  const found = foundCost(schema, document, operation, rawVariables);
+  return found !== undefined && found > maxCost ? costRefusal(maxCost, found) : undefined;
+}
+
+const MAX_KNOWN = 256;
+const MAX_KEY_LENGTH = 256;
+// By schema, then by the operation's node (Apollo's document cache and the prepared operations keep one per document).
+const knownBySchema = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, Map<string, number | undefined>>>();
+
+/**
+ * The operation's cost with these raw variables (undefined: they do not coerce). It depends on nothing else,
+ * and clients send the same few variables (a page size) again and again: computed once per operation and
+ * short variables.
+ */
+function foundCost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, rawVariables: Record<string, unknown>): number | undefined {
+  const known = knownCosts(schema, operation);
+  const key = variablesKey(rawVariables);
+  if (key !== undefined && known.has(key)) return known.get(key);
   const fragments = fragmentMap(document);
-  let variables: Record<string, unknown> = {};
-  if (costDependsOnVariables(operation, fragments)) {
+  let found: number | undefined;
+  if (!costDependsOnVariables(operation, fragments)) found = operationCost(schema, operation, fragments, {});
+  else {
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables);
-    if (coerced.errors) return undefined;
-    variables = coerced.coerced;
+    found = coerced.errors ? undefined : operationCost(schema, operation, fragments, coerced.coerced);
   }
-  const found = operationCost(schema, operation, fragments, variables);
-  return found > maxCost ? costRefusal(maxCost, found) : undefined;
+  if (key !== undefined && known.size < MAX_KNOWN) known.set(key, found);
+  return found;
+}
+
+function knownCosts(schema: GraphQLSchema, operation: OperationDefinitionNode): Map<string, number | undefined> {
+  let byOperation = knownBySchema.get(schema);
+  if (!byOperation) knownBySchema.set(schema, (byOperation = new WeakMap()));
+  let known = byOperation.get(operation);
+  if (!known) byOperation.set(operation, (known = new Map()));
+  return known;
+}
+
+function variablesKey(rawVariables: Record<string, unknown>): string | undefined {
+  try {
+    const json = JSON.stringify(rawVariables);
+    return json !== undefined && json.length <= MAX_KEY_LENGTH ? json : undefined;
+  } catch {
+    return undefined; // not JSON (a cycle, a BigInt): computed every time
+  }
 }
 
 /** Apollo's side: refuses an operation over the cost once it is resolved, before it executes. */
