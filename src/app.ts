@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { catalogAnswers } from "./catalog/catalog";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
@@ -78,7 +79,7 @@ export async function createApp(services: Services, httpServer: Server, extensio
       throw err;
     }
   };
-  const prepared = new PreparedOperations({ schema, context, formatError, includeStacktrace, stringifyResult, maxDocuments: config.preparedDocuments, maxBytes: config.preparedDocumentsMaxBytes, maxCost: config.limits.maxCost });
+  const prepared = new PreparedOperations({ schema, context, formatError, includeStacktrace, stringifyResult, maxDocuments: config.preparedDocuments, maxBytes: config.preparedDocumentsMaxBytes, maxCost: config.limits.maxCost, sharedAnswers: catalogAnswers });
   // Compiled now, and served by the fast path from their first request on.
   for (const document of trusted) prepared.preload(document.text, document.document);
 

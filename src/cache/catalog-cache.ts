@@ -22,7 +22,7 @@ export interface PageKey {
  */
 export class CatalogCache {
   // Typed by the caller (src/catalog/ reads ProductRecords): this folder sits below the feature folders.
-  private readonly answers: ExpiringCache<string, Connection<object> | object | null>;
+  private readonly answers: ExpiringCache<string, Connection<object> | object | string | null | undefined>;
 
   constructor(options: Omit<ExpiringCacheOptions, "shareLoads">) {
     this.answers = new ExpiringCache({ ...options, shareLoads: true });
@@ -51,6 +51,14 @@ export class CatalogCache {
       const record = await load();
       return record && Object.freeze(record);
     }) as Promise<T | null>;
+  }
+
+  /**
+   * A whole GraphQL answer (its JSON) of a query that reads only the catalog (catalogAnswers in
+   * src/catalog/catalog.ts), under the same TTL and invalidations as the reads it was made of.
+   */
+  answer(key: string, produce: () => Promise<string | undefined>): Promise<string | undefined> {
+    return this.answers.read(`answer:${key}`, produce, (json) => json !== undefined) as Promise<string | undefined>;
   }
 
   dropAll(): void {

@@ -95,3 +95,16 @@ export async function listProducts(ctx: Context, args: PageArgs & { search?: str
   if (!cacheable(ctx)) return load();
   return ctx.services.catalogCache.page({ ...filter, first: args.first, after: args.after }, load);
 }
+
+/**
+ * The catalog's reads answer every visitor of one audience alike (inactive products for an ADMIN only), so
+ * the fast path may keep a query's whole answer when it selects nothing else (http/prepared-operations.ts,
+ * SharedAnswers), in the catalog cache with the reads it was made of. A visitor the cache may not serve
+ * gets no kept answer either. Product and its connection show nothing that depends on the visitor; a field
+ * that did would take these fields off this list.
+ */
+export const catalogAnswers = {
+  fields: new Set(["product", "products"]),
+  audience: (ctx: Context): string | null => (cacheable(ctx) ? (isAdmin(ctx) ? "admin" : "visitor") : null),
+  read: (ctx: Context, key: string, produce: () => Promise<string | undefined>): Promise<string | undefined> => ctx.services.catalogCache.answer(key, produce),
+};

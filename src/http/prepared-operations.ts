@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import {
   GraphQLError,
+  Kind,
   getOperationAST,
   getVariableValues,
   type DocumentNode,
@@ -34,6 +35,21 @@ export interface PreparedOperationsOptions {
   maxBytes: number;
   /** GRAPHQL_MAX_COST, checked as Apollo's cost plugin checks it (src/limits/query-cost.ts). */
   maxCost: number;
+  /** Queries whose answers are shared between visitors (the catalog's, src/catalog/catalog.ts). */
+  sharedAnswers?: SharedAnswers;
+}
+
+/**
+ * Root query fields whose answer is the same for every visitor of an audience, and where it is kept. A query
+ * that selects nothing else is answered, once it has run without an error, from the JSON kept for its
+ * document, operation, variables and audience.
+ */
+export interface SharedAnswers {
+  fields: ReadonlySet<string>;
+  /** Who this visitor's answers are shared with; null: nobody (they run their own). */
+  audience(ctx: Context): string | null;
+  /** The kept JSON, or `produce`'s, kept when it is not undefined. */
+  read(ctx: Context, key: string, produce: () => Promise<string | undefined>): Promise<string | undefined>;
 }
 
 interface Prepared {
@@ -53,6 +69,8 @@ interface ResolvedOperation {
   compiled?: Compiled;
   /** The cost refusal when the cost takes no variable (null: within the limit); undefined: checked per request. */
   costRefusal?: GraphQLError | null;
+  /** Set when the operation selects only shared-answer fields: its answers' key prefix. */
+  sharedAs?: string;
 }
 
 /**
@@ -91,6 +109,7 @@ export class PreparedOperations {
   private bytes = 0;
   private readonly contentTypes = new Map<string, string | null>();
   private serving = true;
+  private operationsCompiled = 0;
 
   constructor(private readonly options: PreparedOperationsOptions) {}
 
@@ -194,6 +213,8 @@ export class PreparedOperations {
       const fragments = fragmentsOf(document);
       const keys = operation?.operation === "mutation" ? rootResponseKeys(operation, fragments) : [];
       resolved.costRefusal = operation && !costDependsOnVariables(operation, fragments) ? (checkCost(this.options.schema, document, operation, {}, this.options.maxCost) ?? null) : undefined;
+      const shared = this.options.sharedAnswers?.fields;
+      if (operation?.operation === "query" && shared && selectsOnly(operation, shared)) resolved.sharedAs = `${++this.operationsCompiled}`;
       resolved.compiled =
         operation && keys.length > 1
           ? { kind: "serial", operation, document, steps: new Map(keys.map((key) => [key, this.compile(documentForRootKey(document, operation, fragments, key))])) }
@@ -253,11 +274,28 @@ export class PreparedOperations {
       const { formatted, status } = this.formatErrors([ensureGraphQLError(err, "Context creation failed: ")]);
       return this.send(res, contentType, status ?? 500, { errors: formatted });
     }
-    const result = compiled.kind === "whole" ? await compiled.query.query(undefined, contextValue, variables) : await this.runSerially(compiled, contextValue, variables);
-    // Variables that do not coerce stop execution before any resolver: Apollo answers those with its 400.
-    if (result?.data === undefined) return next();
+    const run = () => (compiled.kind === "whole" ? compiled.query.query(undefined, contextValue, variables) : this.runSerially(compiled, contextValue, variables));
     const operationName = operation.resolved.name;
     const operationType = operation.resolved.type;
+    const sharedKey = this.sharedKey(operation.resolved, contextValue, variables);
+    let result: ExecutionResult | undefined;
+    if (sharedKey !== undefined) {
+      let ran = false;
+      const json = await this.options.sharedAnswers!.read(contextValue, sharedKey, async () => {
+        ran = true;
+        result = await run();
+        // Only a whole answer is shared: an error may be this visitor's alone (a timeout, a refused argument).
+        return result?.data !== undefined && !result.errors?.length ? this.options.stringifyResult({ data: result.data }) : undefined;
+      });
+      if (json !== undefined) {
+        recordGraphQLOutcome(res, operationName, [], true, operationType);
+        return sendJson(res, 200, json, contentType);
+      }
+      // Another request's run ended in an error: this one runs its own.
+      if (!ran) result = await run();
+    } else result = await run();
+    // Variables that do not coerce stop execution before any resolver: Apollo answers those with its 400.
+    if (result?.data === undefined) return next();
     if (!result.errors?.length) {
       recordGraphQLOutcome(res, operationName, [], true, operationType);
       return this.send(res, contentType, 200, { data: result.data });
@@ -295,9 +333,26 @@ export class PreparedOperations {
     return { formatted, status };
   }
 
+  /** The key of this request's shared answer; undefined when it has none. */
+  private sharedKey(resolved: ResolvedOperation, ctx: Context, variables: Record<string, unknown>): string | undefined {
+    if (resolved.sharedAs === undefined) return undefined;
+    const audience = this.options.sharedAnswers!.audience(ctx);
+    if (audience === null) return undefined;
+    const key = `${resolved.sharedAs} ${audience} ${JSON.stringify(variables)}`;
+    return key.length <= MAX_SHARED_KEY ? key : undefined;
+  }
+
   private send(res: Response, contentType: string, status: number, result: { errors?: GraphQLFormattedError[]; data?: unknown }): void {
     sendJson(res, status, this.options.stringifyResult(result), contentType);
   }
+}
+
+// Variables longer than this (a long search) are not worth keeping an answer for.
+const MAX_SHARED_KEY = 512;
+
+/** Whether every root selection is one of `fields` (or `__typename`), without fragments. */
+function selectsOnly(operation: OperationDefinitionNode, fields: ReadonlySet<string>): boolean {
+  return operation.selectionSet.selections.every((node) => node.kind === Kind.FIELD && (fields.has(node.name.value) || node.name.value === "__typename"));
 }
 
 /** Whether a request's body is JSON, by the rule the front routes with (graphql-front.ts). */
