@@ -294,4 +294,17 @@ describe("the cart cache on the embedded defaults (SQLite, one instance)", () =>
     await guest.ok(CHECKOUT);
     assert.deepEqual((await cartOn(server, guest)).cart.lines, []);
   });
+
+  it("the sweep deletes an abandoned guest cart and drops it from the cache", async () => {
+    const product = await createProduct(await loginAdmin(server.client()));
+    const guest = server.client();
+    await addToCart(guest, product.id, 1);
+    await cartOn(server, guest);
+    assert.equal(server.services.cartCache.size > 0, true);
+    const writer = { em: server.services.orm.em, services: server.services };
+    // A sweep as of a day from now: every guest cart of this server is then abandoned.
+    assert.ok((await sweepAbandonedCarts(writer, 60, Date.now() + 86_400_000)) >= 1);
+    const after = await cartOn(server, guest);
+    assert.deepEqual([after.cart.lines, after.statements.length], [[], 1]);
+  });
 });

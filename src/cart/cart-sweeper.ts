@@ -1,6 +1,5 @@
 import type { EntityManager } from "@mikro-orm/core";
 import type { Logger } from "pino";
-import { selectRows } from "../db/plain-sql";
 import { Cart } from "../entities/cart.entity";
 import { touchCarts, writeCart, type CartWriter } from "./cart-writes";
 
@@ -40,16 +39,17 @@ export async function sweepAbandonedCarts(ctx: CartWriter, maxAgeS: number, now 
   const before = new Date(now - maxAgeS * 1000);
   let deleted = 0;
   for (;;) {
-    const rows = await selectRows<{ id: number; session_key: string }>(
-      ctx.em.fork(),
-      "select id, session_key from carts where user_id is null and updated_at < ? order by updated_at limit ?",
-      [before, SWEEP_BATCH],
+    // Through the ORM, which writes the date as each database stores it (SQLite keeps a number).
+    const carts = await ctx.em.fork().find(
+      Cart,
+      { user: null, updatedAt: { $lt: before } },
+      { fields: ["id", "sessionKey"], orderBy: { updatedAt: "asc" }, limit: SWEEP_BATCH },
     );
-    if (!rows.length) return deleted;
-    deleted += await writeCart(ctx, rows.map((row) => ({ sessionKey: row.session_key })), () =>
-      ctx.em.fork().nativeDelete(Cart, { id: { $in: rows.map((row) => Number(row.id)) }, user: null, updatedAt: { $lt: before } }),
+    if (!carts.length) return deleted;
+    deleted += await writeCart(ctx, carts.map((cart) => ({ sessionKey: cart.sessionKey! })), () =>
+      ctx.em.fork().nativeDelete(Cart, { id: { $in: carts.map((cart) => cart.id) }, user: null, updatedAt: { $lt: before } }),
     );
-    if (rows.length < SWEEP_BATCH) return deleted;
+    if (carts.length < SWEEP_BATCH) return deleted;
   }
 }
 
