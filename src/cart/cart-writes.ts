@@ -42,8 +42,8 @@ export async function writeCart<T>(ctx: CartWriter, owners: CartKey | CartKey[],
 
 /**
  * A write of a cart's updated_at alone (a guest cart's idle touch, touchGuestCart): it changes nothing a
- * cart shows, so it invalidates nothing, and it runs on every request that writes a guest's session, where
- * a message to every instance would cost more than the cache saves.
+ * cart shows, so it invalidates nothing. It runs whenever a guest's session writes its lastSeenAt (once a
+ * minute per active guest), where a message to every instance would cost more than the cache saves.
  */
 export function touchCarts<T>(write: () => Promise<T>): Promise<T> {
   return cartWrites.run({ owners: new Map(), open: true }, write);
