@@ -84,9 +84,13 @@ const envSchema = z.object({
   USER_CACHE_TTL_S: int(60, 0),
   USER_CACHE_MAX_ENTRIES: int(5000, 1),
   // How long a catalog answer (a page of products, a product) is served from memory (0: always read), and
-  // how many answers are kept. See src/catalog/catalog-cache.ts.
+  // how many answers are kept. See src/cache/catalog-cache.ts.
   CATALOG_CACHE_TTL_MS: int(1000, 0),
   CATALOG_CACHE_MAX_ENTRIES: int(1000, 1),
+  // How long a visitor's cart is served from memory (0: always read); every write to it through the API drops
+  // it on every instance, so this bounds only changes made around the API. See src/cache/cart-cache.ts.
+  CART_CACHE_TTL_MS: int(60_000, 0),
+  CART_CACHE_MAX_ENTRIES: int(10_000, 1),
   SHUTDOWN_GRACE_S: int(10, 0),
   DEPENDENCY_TIMEOUT_MS: int(1500, 100),
   // Comma-separated base64 keys of 32 bytes: the first encrypts TOTP secrets, all decrypt (rotation).
@@ -196,6 +200,7 @@ export interface Config {
   preparedDocumentsMaxBytes: number;
   userCache: { ttlS: number; maxEntries: number };
   catalogCache: { ttlMs: number; maxEntries: number };
+  cartCache: { ttlMs: number; maxEntries: number };
   shutdownGraceS: number;
   dependencyTimeoutMs: number;
   twoFactor: {
@@ -330,6 +335,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     preparedDocumentsMaxBytes: e.GRAPHQL_PREPARED_DOCUMENTS_MAX_BYTES,
     userCache: { ttlS: e.USER_CACHE_TTL_S, maxEntries: e.USER_CACHE_MAX_ENTRIES },
     catalogCache: { ttlMs: e.CATALOG_CACHE_TTL_MS, maxEntries: e.CATALOG_CACHE_MAX_ENTRIES },
+    cartCache: { ttlMs: e.CART_CACHE_TTL_MS, maxEntries: e.CART_CACHE_MAX_ENTRIES },
     shutdownGraceS: e.SHUTDOWN_GRACE_S,
     dependencyTimeoutMs: e.DEPENDENCY_TIMEOUT_MS,
     metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST, operationNames: e.METRICS_OPERATION_NAMES },

@@ -9,6 +9,8 @@ import { startUserCache } from "./user-cache/user-invalidation";
 import { startInvalidation } from "./cache/start-invalidation";
 import type { Invalidation } from "./cache/invalidation";
 import { startCatalogCache } from "./cache/catalog-cache";
+import { startCartCache } from "./cache/cart-cache";
+import { guardCartWrites } from "./cart/cart-writes";
 import { guardUserWrites } from "./user-cache/user-writes";
 import { guardCatalogWrites } from "./catalog/catalog-writes";
 import type { Config } from "./config";
@@ -72,17 +74,18 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
   try {
     const metrics = config.metrics.port !== 0 ? new Metrics() : undefined;
     await migrate(orm, config);
-    // From here on, a write to users outside writeUser, or to products outside writeCatalog, is refused (the
-    // migrations may rewrite them freely): either would leave a cache stale.
+    // From here on, a write to users outside writeUser, to products outside writeCatalog, or to carts outside
+    // writeCart is refused (the migrations may rewrite them freely): any of them would leave a cache stale.
     const onQuery = orm.config.get("onQuery");
-    orm.config.set("onQuery", (sql, params) => onQuery(guardCatalogWrites(guardUserWrites(sql)), params));
+    orm.config.set("onQuery", (sql, params) => onQuery(guardCartWrites(guardCatalogWrites(guardUserWrites(sql))), params));
     replicaReads = await startReplicaReads(orm, config, log);
     sessions = await SessionBackend.create(config, extensions.clock);
     // A failed invalidation is retried as long as the longest-lived cached value lives.
-    const retryForMs = Math.max(config.userCache.ttlS * 1000, config.catalogCache.ttlMs);
+    const retryForMs = Math.max(config.userCache.ttlS * 1000, config.catalogCache.ttlMs, config.cartCache.ttlMs);
     invalidation = await startInvalidation(config, sessions.connection, log, retryForMs);
     const { cache: userCache, invalidation: userInvalidation } = startUserCache(config, invalidation);
     const { cache: catalogCache, invalidation: catalogInvalidation } = startCatalogCache(config, invalidation);
+    const { cache: cartCache, invalidation: cartInvalidation } = startCartCache(config, invalidation);
     // A login still waiting when the dependency timeout has passed is refused rather than hashed late.
     hasher = new PasswordHasher(config.limits.hashConcurrency, config.limits.hashQueue, config.limits.hashNice, config.dependencyTimeoutMs);
     await bootstrapAdmin(orm.em.fork(), config, hasher, log);
@@ -91,7 +94,8 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
     const limits = LoginLimits.create(config, sessions.redis, metrics && ((limit) => metrics.loginThrottled(limit)));
     const secretBox = twoFactorBox(config, (msg) => log.warn(msg));
     const services: Services = {
-      config, orm, replicaReads, sessions, hasher, limits, userCache, userInvalidation, catalogCache, catalogInvalidation, invalidation, secretBox, log, metrics, tracing,
+      config, orm, replicaReads, sessions, hasher, limits, userCache, userInvalidation, catalogCache, catalogInvalidation, cartCache, cartInvalidation,
+      invalidation, secretBox, log, metrics, tracing,
     };
     if (metrics) {
       registerGauges(metrics, services);
@@ -111,7 +115,7 @@ export async function startServer(config: Config, ormOverrides: Partial<Options>
     const host = config.host.includes(":") ? `[${config.host}]` : config.host === "0.0.0.0" ? "127.0.0.1" : config.host;
     log.info({ port, database: config.database.kind, sessions: config.redis ? `redis ${config.redis.topology.kind}` : "memory" }, "sessiongraph listening");
 
-    const stopCartSweeper = startCartSweeper(orm.em, guestCartMaxAgeS(config.session), log);
+    const stopCartSweeper = startCartSweeper({ em: orm.em, services }, guestCartMaxAgeS(config.session), log);
     const stopPruner = startSecurityLogPruner(orm.em, config.securityLog.retentionDays, log);
     const mailSender = new MailSender(orm.em, config.mail, createTransport(config.mail, log), log, [
       (em) => handleResetRequests(em, config.mail),

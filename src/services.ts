@@ -5,6 +5,7 @@ import type { UserCache } from "./user-cache/user-cache";
 import type { UserInvalidation } from "./user-cache/user-invalidation";
 import type { Invalidation } from "./cache/invalidation";
 import type { CatalogCache, CatalogInvalidation } from "./cache/catalog-cache";
+import type { CartCache, CartInvalidation } from "./cache/cart-cache";
 import type { Config } from "./config";
 import type { ReplicaReads } from "./db/replicas/replica-reads";
 import type { LoginLimits } from "./limits/login-limits";
@@ -28,7 +29,10 @@ export interface Services {
   /** The catalog's answers (`products`, `product`), and how a write to products empties every instance's copy. */
   catalogCache: CatalogCache;
   catalogInvalidation: CatalogInvalidation;
-  /** The channel both caches' invalidations travel on (Redis pub/sub, or in process on the embedded store). */
+  /** The carts `cart` answers, by owner, and how a write to a cart drops it on every instance. */
+  cartCache: CartCache;
+  cartInvalidation: CartInvalidation;
+  /** The channel the caches' invalidations travel on (Redis pub/sub, or in process on the embedded store). */
   invalidation: Invalidation;
   /** Seals and opens TOTP secrets (TWO_FACTOR_KEY). */
   secretBox: SecretBox;

@@ -3,6 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { lineRefusal, refusalOfProcedure } from "../src/cart/cart";
 import { MAX_CART_LINES, MAX_TOTAL_CENTS } from "../src/cart/cart-limits";
 import { createCart, putLine, type LineState } from "../src/cart/cart-store";
+import { writeCart } from "../src/cart/cart-writes";
 import { writeCatalog } from "../src/catalog/catalog-writes";
 import { callProcedure, runSql } from "../src/db/plain-sql";
 import { startTestServer, type TestServer } from "./helpers/server";
@@ -87,7 +88,9 @@ describe("the cart's line rules, in MySQL's cart_put_line", () => {
     it(`${c.name}: ${c.expected}, and it reports the state the table says`, async () => {
       const em = server.services.orm.em;
       const owner = { sessionKey: `rule-${Date.now()}-${Math.random()}` };
-      await createCart(em, owner);
+      // writeCart: the API refuses a write to carts outside it (it drops the owner's cached cart).
+      const writer = { em, services: server.services };
+      await writeCart(writer, owner, () => createCart(em, owner));
       const [{ id: cartId }] = await server.sql("SELECT id FROM carts WHERE session_key = ?", [owner.sessionKey]);
       for (const price of c.others) {
         const other = await insertProduct({ stock: 100, active: true, priceCents: price });
@@ -95,7 +98,7 @@ describe("the cart's line rules, in MySQL's cart_put_line", () => {
       }
       const productId = c.product ? await insertProduct(c.product) : 4_000_000_000;
       if (c.inCart) await server.sql("INSERT INTO cart_lines (cart_id, product_id, quantity, created_at) VALUES (?, ?, ?, NOW(3))", [cartId, productId, c.inCart]);
-      const outcome = await putLine(em, owner, productId, c.input.quantity, c.input.mode);
+      const outcome = await writeCart(writer, owner, () => putLine(em, owner, productId, c.input.quantity, c.input.mode));
       if (outcome.applied) {
         assert.equal("applied", c.expected);
         const wanted = c.input.mode === "add" ? c.inCart + c.input.quantity : c.input.quantity;
@@ -111,16 +114,19 @@ describe("the cart's line rules, in MySQL's cart_put_line", () => {
   it("refuses a call inside an open transaction, committing none of the caller's work", async () => {
     const em = server.services.orm.em;
     const owner = { sessionKey: `rule-tx-${Date.now()}-${Math.random()}` };
-    await createCart(em, owner);
+    const writer = { em, services: server.services };
+    await writeCart(writer, owner, () => createCart(em, owner));
     const productId = await insertProduct({ stock: 100, active: true, priceCents: 1 });
     const sku = `TX-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`.toUpperCase();
     await assert.rejects(
-      // writeCatalog: the API refuses a write to products outside it (it empties the catalog cache).
-      writeCatalog({ em, services: server.services }, () =>
-        em.fork().transactional(async (tem) => {
-          await runSql(tem, "INSERT INTO products (sku, name, description, price_cents, stock, active, created_at, updated_at) VALUES (?, 'Tx', '', 1, 1, 1, NOW(3), NOW(3))", [sku], "run");
-          await callProcedure(tem, "cart_put_line", [null, owner.sessionKey, productId, 1, true, new Date()]);
-        }),
+      // writeCatalog and writeCart: the API refuses writes to products and carts outside them (they empty the caches).
+      writeCart(writer, owner, () =>
+        writeCatalog(writer, () =>
+          em.fork().transactional(async (tem) => {
+            await runSql(tem, "INSERT INTO products (sku, name, description, price_cents, stock, active, created_at, updated_at) VALUES (?, 'Tx', '', 1, 1, 1, NOW(3), NOW(3))", [sku], "run");
+            await callProcedure(tem, "cart_put_line", [null, owner.sessionKey, productId, 1, true, new Date()]);
+          }),
+        ),
       ),
       /call it outside one/,
     );

@@ -6,6 +6,8 @@ import { refusalOfProcedure } from "../src/cart/cart";
 import { createCart, inLockedCart, putLine, upsertLine } from "../src/cart/cart-store";
 import { callProcedure } from "../src/db/plain-sql";
 import { cartView, loadCart } from "../src/cart/cart-view";
+import { writeCart } from "../src/cart/cart-writes";
+import type { CartKey } from "../src/cache/cart-cache";
 import { CartLine } from "../src/entities/cart-line.entity";
 import { TestClient, codes } from "./helpers/client";
 import { TestClock } from "./helpers/clock";
@@ -28,6 +30,9 @@ import {
 } from "./helpers/shop";
 
 let server: TestServer;
+/** A write straight to the store, as the API makes it: in writeCart, outside which the server refuses it. */
+const cartWrite = <T>(owner: CartKey, write: () => Promise<T>, on: TestServer = server) =>
+  writeCart({ em: on.services.orm.em, services: on.services }, owner, write);
 let admin: TestClient;
 before(async () => {
   server = await startTestServer("cart", RACE_ENV);
@@ -297,10 +302,12 @@ describe("concurrent writes, through two instances sharing MySQL and Redis", () 
     const product = await createProduct(admin);
     const owner = { sessionKey: `lock-${Date.now()}-${Math.random()}` };
     const increment = () =>
-      inLockedCart(server.services.orm.em, owner, async (tem, cart) => {
-        const line = await tem.findOne(CartLine, { cart, product: Number(product.id) });
-        await upsertLine(tem, cart, Number(product.id), (line?.quantity ?? 0) + 1, "set");
-      });
+      cartWrite(owner, () =>
+        inLockedCart(server.services.orm.em, owner, async (tem, cart) => {
+          const line = await tem.findOne(CartLine, { cart, product: Number(product.id) });
+          await upsertLine(tem, cart, Number(product.id), (line?.quantity ?? 0) + 1, "set");
+        }),
+      );
     await Promise.all(Array.from({ length: 30 }, increment));
     const [row] = await server.sql(
       "SELECT quantity FROM cart_lines JOIN carts ON carts.id = cart_id WHERE session_key = ?",
@@ -311,7 +318,7 @@ describe("concurrent writes, through two instances sharing MySQL and Redis", () 
 
   it("50 concurrent creations of one cart leave one row", async () => {
     const sessionKey = `race-${Date.now()}-${Math.random()}`;
-    await Promise.all(Array.from({ length: 50 }, () => createCart(server.services.orm.em, { sessionKey })));
+    await Promise.all(Array.from({ length: 50 }, () => cartWrite({ sessionKey }, () => createCart(server.services.orm.em, { sessionKey }))));
     assert.equal((await server.sql("SELECT id FROM carts WHERE session_key = ?", [sessionKey])).length, 1);
   });
 
@@ -357,7 +364,7 @@ describe("cart_put_line, the MySQL line write", () => {
     const em = server.services.orm.em;
     const owner = { sessionKey: `put-${Date.now()}-${Math.random()}` };
     const applied = async (productId: string, quantity: number, mode: "add" | "set") => {
-      const outcome = await putLine(em, owner, Number(productId), quantity, mode);
+      const outcome = await cartWrite(owner, () => putLine(em, owner, Number(productId), quantity, mode));
       assert.ok(outcome.applied, JSON.stringify(outcome));
       // The lines it answers are the cart as loadCart reads it after the write, column for column.
       assert.deepEqual(cartView(outcome.lines), await loadCart(em.fork(), owner));
@@ -365,16 +372,16 @@ describe("cart_put_line, the MySQL line write", () => {
     };
     assert.deepEqual(await applied(a.id, 3, "add"), [[a.id, 3]]);
     assert.deepEqual(await applied(a.id, 2, "add"), [[a.id, 5]]);
-    assert.deepEqual(await putLine(em, owner, Number(a.id), 3, "add"), {
+    assert.deepEqual(await cartWrite(owner, () => putLine(em, owner, Number(a.id), 3, "add")), {
       applied: false,
       state: { stock: 7, active: true, lineCount: 1, inCart: 5, priceCents: 1000, otherTotalCents: 0 },
     });
     assert.deepEqual(await applied(b.id, 9, "set"), [[a.id, 5], [b.id, 9]]);
-    assert.deepEqual(await putLine(em, owner, Number(c.id), 101, "add"), {
+    assert.deepEqual(await cartWrite(owner, () => putLine(em, owner, Number(c.id), 101, "add")), {
       applied: false,
       state: { stock: 100, active: true, lineCount: 2, inCart: 0, priceCents: 1000, otherTotalCents: 14000 },
     });
-    assert.deepEqual(await putLine(em, owner, 999999999, 1, "add"), { applied: false, state: null });
+    assert.deepEqual(await cartWrite(owner, () => putLine(em, owner, 999999999, 1, "add")), { applied: false, state: null });
     const rows = await server.sql(
       "SELECT product_id, quantity FROM cart_lines JOIN carts ON carts.id = cart_id WHERE session_key = ? ORDER BY cart_lines.id",
       [owner.sessionKey],
@@ -392,14 +399,14 @@ describe("cart_put_line, the MySQL line write", () => {
     const [last] = await migrator.down({ migrations });
     assert.equal(last.name, "Migration20261204233000");
     try {
-      await assert.rejects(putLine(em, owner, Number(product.id), 1, "add"), /arguments/i);
-      await createCart(em, owner);
-      const [[row]] = (await callProcedure(em, "cart_put_line", [null, owner.sessionKey, Number(product.id), 1, true, 99, 50, new Date()])) as any;
+      await assert.rejects(cartWrite(owner, () => putLine(em, owner, Number(product.id), 1, "add")), /arguments/i);
+      await cartWrite(owner, () => createCart(em, owner));
+      const [[row]] = (await cartWrite(owner, () => callProcedure(em, "cart_put_line", [null, owner.sessionKey, Number(product.id), 1, true, 99, 50, new Date()]))) as any;
       assert.equal(row.outcome, "applied");
     } finally {
       await migrator.up({ migrations });
     }
-    const outcome = await putLine(em, owner, Number(product.id), 1, "add");
+    const outcome = await cartWrite(owner, () => putLine(em, owner, Number(product.id), 1, "add"));
     assert.ok(outcome.applied && outcome.lines.length === 1 && Number(outcome.lines[0].quantity) === 2, JSON.stringify(outcome));
   });
 
@@ -407,10 +414,10 @@ describe("cart_put_line, the MySQL line write", () => {
     const product = await createProduct(admin);
     const em = server.services.orm.em;
     const owner = { sessionKey: `put-touch-${Date.now()}-${Math.random()}` };
-    await putLine(em, owner, Number(product.id), 1, "add");
+    await cartWrite(owner, () => putLine(em, owner, Number(product.id), 1, "add"));
     const age = async (secondsAgo: number) => {
       await server.sql("UPDATE carts SET updated_at = UTC_TIMESTAMP(3) - INTERVAL ? SECOND WHERE session_key = ?", [secondsAgo, owner.sessionKey]);
-      assert.ok((await putLine(em, owner, Number(product.id), 1, "add")).applied);
+      assert.ok((await cartWrite(owner, () => putLine(em, owner, Number(product.id), 1, "add"))).applied);
       const [{ seconds }] = await server.sql("SELECT TIMESTAMPDIFF(SECOND, updated_at, UTC_TIMESTAMP(3)) AS seconds FROM carts WHERE session_key = ?", [owner.sessionKey]);
       return Number(seconds);
     };
@@ -568,7 +575,7 @@ describe("abandoned anonymous carts", () => {
     assert.equal(lifetimeS, Math.min(server.config.session.idleTimeoutS, server.config.session.absoluteTimeoutS) + 120);
     await server.sql("UPDATE carts SET updated_at = UTC_TIMESTAMP(3) - INTERVAL ? SECOND WHERE id IN (?, ?)", [lifetimeS + 60, abandonedId, memberId]);
 
-    const deleted = await sweepAbandonedCarts(server.services.orm.em, lifetimeS);
+    const deleted = await sweepAbandonedCarts({ em: server.services.orm.em, services: server.services }, lifetimeS);
     assert.ok(deleted >= 1);
     const remaining = await server.sql("SELECT id FROM carts WHERE id IN (?, ?, ?) ORDER BY id", [abandonedId, freshId, memberId]);
     assert.deepEqual(remaining.map((row: any) => row.id), [freshId, memberId]);
@@ -601,12 +608,12 @@ describe("a guest cart whose session ends by idle timeout", () => {
     clock.advance(1200); // past lastSeenAt's resolution, so the next read writes it and touches the cart
     assert.deepEqual(cartLines(await readCart(guest)), [[product.id, 1]]);
     assert.ok((await age()) < maxAgeS, "the read touched the cart with the session");
-    await sweepAbandonedCarts(idle.services.orm.em, maxAgeS);
+    await sweepAbandonedCarts({ em: idle.services.orm.em, services: idle.services }, maxAgeS);
     assert.deepEqual(cartLines(await readCart(guest)), [[product.id, 1]]);
 
     // The guest goes away: nothing touches the cart, and once it is older than the idle timeout the sweep takes it.
     await idle.sql("UPDATE carts SET updated_at = UTC_TIMESTAMP(3) - INTERVAL ? SECOND WHERE id = ?", [maxAgeS + 1, cartId]);
-    assert.ok((await sweepAbandonedCarts(idle.services.orm.em, maxAgeS)) >= 1);
+    assert.ok((await sweepAbandonedCarts({ em: idle.services.orm.em, services: idle.services }, maxAgeS)) >= 1);
     assert.deepEqual(await idle.sql("SELECT id FROM carts WHERE id = ?", [cartId]), []);
     assert.deepEqual(await idle.sql("SELECT id FROM cart_lines WHERE cart_id = ?", [cartId]), []);
   });

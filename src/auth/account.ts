@@ -78,7 +78,7 @@ export async function logout(ctx: Context): Promise<boolean> {
   const sessionKey = ctx.session.publicId;
   const ended = await ctx.session.logOut();
   // A guest who logs out starts over: the cart of the session that ended goes with it (docs/cart.md).
-  if (ended && sessionKey) await deleteAnonymousCart(ctx.em, sessionKey);
+  if (ended && sessionKey) await deleteAnonymousCart(ctx, sessionKey);
   if (ended && userId !== undefined) await logSecurityEvent(ctx, SecurityEventType.LOGOUT, userId);
   ctx.user = null;
   return ended;
@@ -146,7 +146,7 @@ async function startSession(ctx: Context, user: User, rememberMe: boolean): Prom
   // first: should the merge fail, the visitor is answered the error and stays as they were, anonymous with
   // their cart, rather than being logged in behind an error with their cart left on a session that ended.
   const anonymous = ctx.session.publicId;
-  if (anonymous) await mergeAnonymousCart(ctx.em, anonymous, user.id);
+  if (anonymous) await mergeAnonymousCart(ctx, anonymous, user.id);
   await ctx.session.logIn(user.id, rememberMe);
   ctx.user = user;
 }

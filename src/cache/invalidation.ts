@@ -7,7 +7,8 @@ export interface InvalidationTarget {
 
 /**
  * Tells every instance's caches that something changed: one channel for all of them, each message read by
- * the cache it names (a user id for the user cache, CATALOG for the catalog cache, DROP_ALL for all).
+ * the cache it names (a user id for the user cache, `catalog` for the catalog cache and the cart cache,
+ * `cart:u:<id>` or `cart:s:<session key>` for the cart cache, DROP_ALL for all).
  */
 export interface Invalidation {
   /** Caches that act on the messages, this instance's own included. */
@@ -40,9 +41,16 @@ export class InvalidationTargets {
     this.targets.push(target);
   }
 
-  /** False when no cache understood the message (they were all emptied). */
+  /**
+   * Every cache sees every message, since one may heed another's (the cart cache empties itself on the
+   * catalog's). False when no cache understood the message (they were all emptied).
+   */
   deliver(message: string): boolean {
-    if (message !== DROP_ALL && this.targets.some((target) => target.receive(message))) return true;
+    if (message !== DROP_ALL) {
+      let understood = false;
+      for (const target of this.targets) understood = target.receive(message) || understood;
+      if (understood) return true;
+    }
     this.dropAll();
     return message === DROP_ALL;
   }

@@ -110,7 +110,8 @@ export class RedisInvalidation implements Invalidation {
       await withTimeout(this.options.redis.publish(this.channel, message), this.options.timeoutMs);
       return true;
     } catch (err) {
-      this.options.log.warn({ err, message }, "cache invalidation: could not publish an invalidation; retrying, and other instances may serve the old value meanwhile");
+      // Only the message's kind: a guest cart's message names its session (by the public id, but still).
+      this.options.log.warn({ err, kind: message.split(":")[0] }, "cache invalidation: could not publish an invalidation; retrying, and other instances may serve the old value meanwhile");
       return false;
     }
   }

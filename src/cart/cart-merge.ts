@@ -4,6 +4,7 @@ import { CartLine } from "../entities/cart-line.entity";
 import { Cart } from "../entities/cart.entity";
 import { MAX_CART_LINES, MAX_LINE_QUANTITY, MAX_TOTAL_CENTS } from "./cart-limits";
 import { createCart, upsertLine } from "./cart-store";
+import { writeCart, type CartWriter } from "./cart-writes";
 
 /**
  * Moves the anonymous cart of session `sessionKey` into the user's cart, in one transaction: quantities
@@ -12,8 +13,13 @@ import { createCart, upsertLine } from "./cart-store";
  * in the order they were added, are also capped so the cart's total stays within MAX_TOTAL_CENTS (a line
  * that can add nothing is dropped): the rules of lineRefusal, applied to a whole cart at once.
  */
-export async function mergeAnonymousCart(em: EntityManager, sessionKey: string, userId: number): Promise<void> {
+export async function mergeAnonymousCart(ctx: CartWriter, sessionKey: string, userId: number): Promise<void> {
+  const { em } = ctx;
   if (!(await em.fork().count(Cart, { sessionKey }))) return; // most logins have nothing to merge
+  await writeCart(ctx, [{ sessionKey }, { userId }], () => merge(em, sessionKey, userId));
+}
+
+async function merge(em: EntityManager, sessionKey: string, userId: number): Promise<void> {
   await createCart(em, { userId });
   await retryOnDeadlock(() =>
     em.fork().transactional(async (tem) => {

@@ -35,6 +35,13 @@ export async function loadCart(em: EntityManager, owner: CartOwner | null): Prom
   return cartView(await selectRows<CartLineRow>(em, sql, [key]));
 }
 
+/** The cart as the cart cache shares it between requests: frozen through to its products. */
+export function freezeCart(cart: CartView): CartView {
+  for (const line of cart.lines) Object.freeze(Object.freeze(line).product);
+  Object.freeze(cart.lines);
+  return Object.freeze(cart);
+}
+
 /**
  * The cart answered from its lines' rows, with totals at current prices. Writes keep the total within
  * MAX_TOTAL_CENTS, but a price raised afterwards can take it past: then the line and cart totals read as

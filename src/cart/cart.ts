@@ -9,19 +9,25 @@ import type { CartView } from "./cart-view";
 import { MAX_CART_LINES, MAX_LINE_QUANTITY, MAX_TOTAL_CENTS } from "./cart-limits";
 import { currentOwner, ownerForWriting, type CartOwner } from "./cart-owner";
 import { lineState, putLine, upsertLine, withLockedCart, type LineState, type LineStateRow } from "./cart-store";
-import { cartView, loadCart } from "./cart-view";
+import { cartView, freezeCart, loadCart } from "./cart-view";
+import { writeCart } from "./cart-writes";
 
 const isQuantity = (q: number, min: number) => Number.isInteger(q) && q >= min && q <= MAX_LINE_QUANTITY;
 
-/** Reading never starts a session or creates a cart: no cart reads as an empty one. */
+/**
+ * Reading never starts a session or creates a cart: no cart reads as an empty one. Served from the cart
+ * cache when it holds the owner's cart (every write to it through the API drops it on every instance first).
+ */
 export function readCart(ctx: Context): Promise<CartView> {
-  return loadCart(ctx.em, currentOwner(ctx));
+  const owner = currentOwner(ctx);
+  if (!owner) return loadCart(ctx.em, owner);
+  return ctx.services.cartCache.read(owner, async () => freezeCart(await loadCart(ctx.em, owner)));
 }
 
 export async function addToCart(ctx: Context, productId: string, quantity: number): Promise<CartView> {
   if (!isQuantity(quantity, 1)) throw new BadUserInputError({ quantity: `must be from 1 to ${MAX_LINE_QUANTITY}` });
   const { owner, id } = await ownerForLineWrite(ctx, productId, quantity);
-  return writeLine(ctx.em, owner, id, quantity, "add");
+  return writeCart(ctx, owner, () => writeLine(ctx.em, owner, id, quantity, "add"));
 }
 
 /** Sets a line's quantity; 0 removes it. */
@@ -29,7 +35,7 @@ export async function setCartQuantity(ctx: Context, productId: string, quantity:
   if (!isQuantity(quantity, 0)) throw new BadUserInputError({ quantity: `must be from 0 to ${MAX_LINE_QUANTITY}` });
   if (quantity === 0) return removeFromCart(ctx, productId);
   const { owner, id } = await ownerForLineWrite(ctx, productId, quantity);
-  return writeLine(ctx.em, owner, id, quantity, "set");
+  return writeCart(ctx, owner, () => writeLine(ctx.em, owner, id, quantity, "set"));
 }
 
 /** A product that is not in the cart is a no-op; NOT_FOUND only when the product does not exist. */
@@ -37,14 +43,16 @@ export async function removeFromCart(ctx: Context, productId: string): Promise<C
   const product = await findProduct(ctx.em, productId, { activeOnly: false });
   const owner = currentOwner(ctx);
   if (owner) {
-    await withLockedCart(ctx.em, owner, (tem, cart) => tem.nativeDelete(CartLine, { cart, product: product.id }), { create: false });
+    await writeCart(ctx, owner, () =>
+      withLockedCart(ctx.em, owner, (tem, cart) => tem.nativeDelete(CartLine, { cart, product: product.id }), { create: false }),
+    );
   }
   return loadCart(ctx.em.fork(), owner);
 }
 
 export async function clearCart(ctx: Context): Promise<CartView> {
   const owner = currentOwner(ctx);
-  if (owner) await withLockedCart(ctx.em, owner, (tem, cart) => tem.nativeDelete(CartLine, { cart }), { create: false });
+  if (owner) await writeCart(ctx, owner, () => withLockedCart(ctx.em, owner, (tem, cart) => tem.nativeDelete(CartLine, { cart }), { create: false }));
   return loadCart(ctx.em.fork(), owner);
 }
 

@@ -2,6 +2,7 @@ import { LockMode, raw, type EntityManager } from "@mikro-orm/core";
 import { requireUser, type Context } from "../context";
 import { retryOnDeadlock } from "../db/retry";
 import { MAX_TOTAL_CENTS } from "../cart/cart-limits";
+import { writeCart } from "../cart/cart-writes";
 import { writeCatalog } from "../catalog/catalog-writes";
 import { CartLine } from "../entities/cart-line.entity";
 import { Cart } from "../entities/cart.entity";
@@ -22,8 +23,11 @@ export async function checkout(ctx: Context): Promise<Order> {
   if (ctx.services.config.mail.requireVerifiedEmail && !user.emailVerified) {
     throw new ForbiddenError("Verify your email address before checking out.", { reason: "EMAIL_NOT_VERIFIED" });
   }
-  // The stock moves: every instance's catalog cache is emptied once the order has committed (or failed).
-  const orderId = await writeCatalog(ctx, () => retryOnDeadlock(() => ctx.em.fork().transactional((tem) => placeOrder(tem, user.id))));
+  // The stock moves and the cart empties: every instance's catalog cache, and the user's cart there, are
+  // emptied once the order has committed (or failed).
+  const orderId = await writeCart(ctx, { userId: user.id }, () =>
+    writeCatalog(ctx, () => retryOnDeadlock(() => ctx.em.fork().transactional((tem) => placeOrder(tem, user.id)))),
+  );
   return loadOrder(ctx.em.fork(), orderId);
 }
 

@@ -1,5 +1,6 @@
 import { assertMayChangeOwnEmail } from "../auth/account";
 import { writeUser } from "../user-cache/user-writes";
+import { writeCart } from "../cart/cart-writes";
 import { assertValidNewAccount, emailProblem, nameProblem } from "../auth/validation";
 import { assertActingAdmin, requireUser, type Context } from "../context";
 import { lockingTransaction } from "../db/locking-transaction";
@@ -131,7 +132,8 @@ export async function deleteUser(ctx: Context, rawId: string): Promise<boolean> 
   authorizeOn(actor, id);
   if (id === null) throw new NotFoundError("User");
 
-  await writeUser(ctx, id, () => lockingTransaction(ctx.em, async (em) => {
+  // Their cart goes with them (a foreign key): dropped from the cart caches too.
+  await writeUser(ctx, id, () => writeCart(ctx, { userId: id }, () => lockingTransaction(ctx.em, async (em) => {
     const admins = await em.getRepository(User).lockAdminIds();
     // Deleting someone else is an ADMIN's write; the ADMIN rows are locked already (see assertActingAdmin).
     if (id !== actor.id && !admins.includes(actor.id)) throw new ForbiddenError();
@@ -143,7 +145,7 @@ export async function deleteUser(ctx: Context, rawId: string): Promise<boolean> 
     // A native delete: the database's foreign keys take care of what hangs off the user (their cart
     // goes, their orders and security events stay, detached), so no collection is loaded here.
     if (!(await em.nativeDelete(User, { id }))) throw new NotFoundError("User");
-  }));
+  })));
   await endSessionsOf(ctx, id, { renewCurrent: false });
   if (id === actor.id) {
     await ctx.session.logOut();

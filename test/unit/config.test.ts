@@ -98,6 +98,13 @@ describe("loadConfig", () => {
     assert.match(refusal({ CATALOG_CACHE_MAX_ENTRIES: "0" }), /CATALOG_CACHE_MAX_ENTRIES/);
   });
 
+  it("caches carts for 60 s, up to 10000 of them, unless CART_CACHE_TTL_MS (0 turns it off) and CART_CACHE_MAX_ENTRIES say otherwise", () => {
+    assert.deepEqual(loadConfig({}).cartCache, { ttlMs: 60_000, maxEntries: 10_000 });
+    assert.deepEqual(loadConfig({ CART_CACHE_TTL_MS: "0", CART_CACHE_MAX_ENTRIES: "10" }).cartCache, { ttlMs: 0, maxEntries: 10 });
+    assert.match(refusal({ CART_CACHE_TTL_MS: "-1" }), /CART_CACHE_TTL_MS/);
+    assert.match(refusal({ CART_CACHE_MAX_ENTRIES: "0" }), /CART_CACHE_MAX_ENTRIES/);
+  });
+
   it("names the variable of a value that is not a number or out of range", () => {
     assert.match(refusal({ LOGIN_MAX_ATTEMPTS_PER_IP: "many" }), /LOGIN_MAX_ATTEMPTS_PER_IP/);
     assert.match(refusal({ LOGIN_MAX_FAILURES_PER_ACCOUNT: "0" }), /LOGIN_MAX_FAILURES_PER_ACCOUNT/);
