@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { codes, type TestClient } from "./helpers/client";
 import { registerUser } from "./helpers/factories";
-import { QUIET_MAIL_SENDER, freshDependencies, startTestServerOn, type TestServer } from "./helpers/server";
+import { QUIET_MAIL_SENDER, freshDependencies, invalidationsDelivered, startTestServerOn, type TestServer } from "./helpers/server";
 import { ADMIN_ENV, PRODUCT_FIELDS, createProduct, loginAdmin, uniqueSku, updateProduct } from "./helpers/shop";
 import { countSql } from "./helpers/sql-counter";
 import { getNamedType } from "graphql";
@@ -53,6 +53,7 @@ describe("whole answers of catalog queries, kept by the fast path (MySQL and Red
   it("answers byte for byte what an instance keeping nothing answers, without a statement once kept", async () => {
     const search = uniqueSku("ANS");
     for (const i of [1, 2, 3]) await createProduct(admin, { name: `Answer ${i} ${search}` });
+    await invalidationsDelivered(kept); // its own messages come back over Redis, and would drop what it keeps
     for (const variables of [{ search }, { search, first: 2 }]) {
       const expected = await rawBody(plain, plain.client(), PAGE, variables);
       const answers = [];

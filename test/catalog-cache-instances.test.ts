@@ -4,7 +4,7 @@ import { codes, type TestClient } from "./helpers/client";
 import { registerUser } from "./helpers/factories";
 import { OwnRedis } from "./helpers/redis-server";
 import {
-  QUIET_MAIL_SENDER, flushUserCaches, freshDependencies, startEmbeddedServer, startTestServerOn, type TestServer,
+  QUIET_MAIL_SENDER, flushUserCaches, freshDependencies, invalidationsDelivered, startEmbeddedServer, startTestServerOn, type TestServer,
 } from "./helpers/server";
 import { ADMIN_ENV, CHECKOUT, PRODUCT_FIELDS, addToCart, createProduct, loginAdmin, uniqueSku, updateProduct } from "./helpers/shop";
 import { countSql } from "./helpers/sql-counter";
@@ -22,6 +22,7 @@ const LONG_TTL = { CATALOG_CACHE_TTL_MS: "60000" };
 
 /** The statements of `work` that read products (a logged-in client's first request also reads its user). */
 async function productSql<T>(server: TestServer, work: () => Promise<T>) {
+  await invalidationsDelivered(server);
   const { result, statements } = await countSql(server.services.orm, work);
   return { result, statements: statements.filter((sql) => /\bproducts\b/i.test(sql)) };
 }

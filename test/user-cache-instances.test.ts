@@ -4,7 +4,7 @@ import { codes, type TestClient } from "./helpers/client";
 import { ADMIN_ENV, TEST_ADMIN, USER_FIELDS, login, me, registerUser } from "./helpers/factories";
 import { startInstance, type Instance } from "./helpers/instances";
 import {
-  QUIET_MAIL_SENDER, REDIS_URL, TEST_SECRET, flushUserCaches, freshDependencies, startEmbeddedServer, startTestServerOn, type TestServer,
+  QUIET_MAIL_SENDER, REDIS_URL, TEST_SECRET, flushUserCaches, freshDependencies, invalidationsDelivered, startEmbeddedServer, startTestServerOn, type TestServer,
 } from "./helpers/server";
 import { countSql } from "./helpers/sql-counter";
 import { DELETE_USER, UPDATE_USER, USERS } from "./helpers/user-operations";
@@ -13,6 +13,7 @@ const ME = `{ me { ${USER_FIELDS} } }`;
 
 /** `me` as `client` sees it, and the SQL statements `server` sent to answer it. */
 async function meWithSql(server: TestServer, client: TestClient) {
+  await invalidationsDelivered(server);
   const { result, statements } = await countSql(server.services.orm, () => client.ok(ME));
   return { me: result.me, statements };
 }

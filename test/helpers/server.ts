@@ -5,6 +5,8 @@ import path from "node:path";
 import { createClient } from "redis";
 import mysql from "mysql2/promise";
 import { DROP_ALL, invalidationChannel } from "../../src/cache/invalidation";
+import { MAX_ROW_ID } from "../../src/entities/ids";
+import { withTimeout } from "../../src/timeout";
 import { loadConfig, type Config } from "../../src/config";
 import { startServer, type RunningServer, type ServerExtensions } from "../../src/server";
 import { TestClient } from "./client";
@@ -88,11 +90,46 @@ export async function startTestServerOn(
 
 /**
  * What an operator does after changing users in SQL by hand (README, "user cache"): every instance on
- * this Redis prefix drops the users it cached. Redis has handed the message to every subscriber when
- * this returns.
+ * this Redis prefix drops the users it cached; `server` has acted on it when this returns.
  */
 export async function flushUserCaches(server: TestServer): Promise<void> {
   await server.services.sessions.redis!.publish(invalidationChannel(server.config.redis!.keyPrefix), DROP_ALL);
+  await invalidationsDelivered(server);
+}
+
+// A user id that names no row: every user cache understands it and drops nothing, so it empties no cache.
+const SYNC_MESSAGE = String(MAX_ROW_ID);
+const syncWaiters = new WeakMap<TestServer, Array<() => void>>();
+
+/**
+ * Waits until every invalidation published so far (by any instance on this prefix) has reached the caches of
+ * `servers`. A write's message is in Redis when the write returns, but another instance reads it from its
+ * subscriber a little later; a page read in that window is stored, then dropped. Redis hands a channel's
+ * messages to a subscriber in the order it took them, so once a marker published now arrives, so has
+ * everything published before it. Nothing to wait for on a server that hears no channel: the embedded store
+ * acts on its messages as they are published, and a server whose subscriber is down hears nothing.
+ */
+export async function invalidationsDelivered(...servers: TestServer[]): Promise<void> {
+  servers = servers.filter((server) => server.config.redis && server.services.invalidation.isListening());
+  if (servers.length === 0) return;
+  const arrivals = servers.map((server) => {
+    let waiters = syncWaiters.get(server);
+    if (!waiters) {
+      const registered: Array<() => void> = (waiters = []);
+      syncWaiters.set(server, registered);
+      server.services.invalidation.register({
+        receive: (message) => {
+          if (message === SYNC_MESSAGE) registered.splice(0).forEach((arrived) => arrived());
+          return false;
+        },
+        dropAll: () => undefined,
+      });
+    }
+    return new Promise<void>((resolve) => waiters.push(resolve));
+  });
+  const publisher = servers[0].services.sessions.redis!;
+  await publisher.publish(invalidationChannel(servers[0].config.redis!.keyPrefix), SYNC_MESSAGE);
+  await withTimeout(Promise.all(arrivals), 5000);
 }
 
 /** The embedded defaults: a SQLite file in a temp folder and the in-process session store. */
