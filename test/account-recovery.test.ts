@@ -6,17 +6,10 @@ import { ADMIN_ENV, STRONG_PASSWORD, loginAsAdmin, login, me, signUp, uniqueEmai
 import { startTestServer, startTestServerOn, freshDependencies, type TestServer } from "./helpers/server";
 import { REQUEST_RESET, REQUEST_VERIFICATION, RESET, VERIFY, mailEnv } from "./helpers/recovery";
 import { SmtpPeer, tokenOf } from "./helpers/smtp-peer";
+import { until } from "./helpers/until";
 
 const NEW_PASSWORD = "a brand new passphrase for this shop";
 const INVALID_LINK = "This link is invalid or has expired. Ask for a new one.";
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** Every reset request decided and every mail settled (sent or given up). */
 async function outboxSettled(server: TestServer): Promise<void> {

@@ -16,6 +16,7 @@ import type { CartKey } from "../src/cache/cart-cache";
 import { readCart } from "../src/cart/cart";
 import { sweepAbandonedCarts } from "../src/cart/cart-sweeper";
 import type { Context } from "../src/context";
+import { until } from "./helpers/until";
 
 // Long, so that a change seen at once was brought by the invalidation, not by the TTL.
 const LONG_TTL = { CART_CACHE_TTL_MS: "60000", CATALOG_CACHE_TTL_MS: "60000" };
@@ -34,19 +35,11 @@ async function cachedOn(server: TestServer, client: TestClient): Promise<CartVie
   return cart;
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 /**
  * Waits for B to drop `owner`'s cart: the message is in Redis when A's write returns, and B acts on it
  * when its subscriber reads it, within milliseconds (the window README's "The cart cache" documents).
  */
-const droppedOn = (server: TestServer, owner: CartKey) => until(() => !server.services.cartCache.has(owner), "the cart was dropped", 1000);
+const droppedOn = (server: TestServer, owner: CartKey) => until("the cart was dropped", () => !server.services.cartCache.has(owner), { timeoutMs: 1000 });
 
 /** The public session id an anonymous cart is keyed by, found by a product only that cart holds. */
 async function sessionKeyOf(server: TestServer, product: TestProduct): Promise<string> {
@@ -245,13 +238,13 @@ describe("the cart cache while its invalidations cannot arrive (Redis down)", ()
     assert.deepEqual([await read(), await read()], [{ lines: [[product.id, 1]], statements: 1 }, { lines: [[product.id, 1]], statements: 0 }]);
 
     await redis.stop();
-    await until(() => !server.services.invalidation.isListening(), "the subscriber noticed");
+    await until("the subscriber noticed", () => !server.services.invalidation.isListening());
     await server.sql("UPDATE cart_lines SET quantity = 4 WHERE product_id = ?", [product.id]);
     for (let i = 0; i < 2; i++) assert.deepEqual(await read(), { lines: [[product.id, 4]], statements: 1 });
     assert.equal(server.services.cartCache.size, 0);
 
     await redis.start();
-    await until(() => server.services.invalidation.isListening(), "the subscriber is back");
+    await until("the subscriber is back", () => server.services.invalidation.isListening());
     assert.deepEqual([(await read()).statements, (await read()).statements], [1, 0]);
   });
 });

@@ -12,6 +12,7 @@ import type { Request, Response } from "express";
 import { listProducts } from "../src/catalog/catalog";
 import type { Context } from "../src/context";
 import { visitorReads } from "../src/db/replicas/visitor-reads";
+import { until } from "./helpers/until";
 
 const PAGE = `query($search: String, $first: Int, $after: String) {
   products(search: $search, first: $first, after: $after) { edges { cursor node { ${PRODUCT_FIELDS} } } totalCount pageInfo { hasNextPage endCursor } }
@@ -203,14 +204,6 @@ describe("the catalog cache while its invalidations cannot arrive (Redis down)",
     await redis?.stop();
   });
 
-  const until = async (condition: () => boolean, what: string) => {
-    const deadline = Date.now() + 10_000;
-    while (!condition()) {
-      if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  };
-
   it("reads every page from the database and keeps none while the subscriber is disconnected, and caches again once back", async () => {
     const search = word();
     const created = await createProduct(await loginAdmin(server.client()), { name: `Deaf ${search}` });
@@ -218,7 +211,7 @@ describe("the catalog cache while its invalidations cannot arrive (Redis down)",
     assert.deepEqual((await page(server, server.client(), { search })).statements, []);
 
     await redis.stop();
-    await until(() => !server.services.invalidation.isListening(), "the subscriber noticed");
+    await until("the subscriber noticed", () => !server.services.invalidation.isListening());
     await server.sql("UPDATE products SET name = ? WHERE id = ?", [`Changed while deaf ${search}`, created.id]);
     for (let i = 0; i < 2; i++) {
       const read = await page(server, server.client(), { search });
@@ -227,7 +220,7 @@ describe("the catalog cache while its invalidations cannot arrive (Redis down)",
     assert.equal(server.services.catalogCache.size, 0);
 
     await redis.start();
-    await until(() => server.services.invalidation.isListening(), "the subscriber is back");
+    await until("the subscriber is back", () => server.services.invalidation.isListening());
     assert.equal((await page(server, server.client(), { search })).statements.length, 1);
     assert.deepEqual((await page(server, server.client(), { search })).statements, []);
   });

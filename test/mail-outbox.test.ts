@@ -9,16 +9,10 @@ import { startInstance, type Instance } from "./helpers/instances";
 import { REQUEST_RESET, RESET, mailEnv } from "./helpers/recovery";
 import { processEnv } from "./helpers/server";
 import { SmtpPeer, tokenOf } from "./helpers/smtp-peer";
+import { until } from "./helpers/until";
 
-async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+// The outbox polls, retries and gives up on its own clock, in another process.
+const MAIL_WAIT = { timeoutMs: 30_000, everyMs: 100 };
 
 const cleanups: Array<() => Promise<void> | void> = [];
 after(async () => {
@@ -41,13 +35,14 @@ describe("the development outbox on the embedded defaults", () => {
     await api.client().ok(REQUEST_RESET, { email: user.email });
     const file = await until("the reset mail is written", () =>
       existsSync(outbox) ? readdirSync(outbox).map((f) => path.join(outbox, f)).find((f) => /Reset your/.test(readFileSync(f, "utf8"))) : undefined,
+      MAIL_WAIT,
     );
     const mail = await simpleParser(readFileSync(file));
     assert.equal((mail.to as { text: string }).text, user.email);
     const token = tokenOf(mail);
     assert.match(mail.text!, new RegExp(`http://localhost:5173/reset-password\\?token=${token}`), "the example app's page");
 
-    const line = await until("the log line", () => api.logLines().find((l) => l.subject?.startsWith("Reset your")));
+    const line = await until("the log line", () => api.logLines().find((l) => l.subject?.startsWith("Reset your")), MAIL_WAIT);
     assert.equal(line.to, user.email);
     assert.equal(line.link, `http://localhost:5173/reset-password?token=${token}`);
 
@@ -64,7 +59,7 @@ describe("giving up", () => {
     const api = await startInstance(env);
     cleanups.push(() => api.stop());
     const user = await registerUser(api.client());
-    const given = await until("the mail is given up", () => api.logLines().find((l) => l.msg === "mail: given up; it will not be sent"));
+    const given = await until("the mail is given up", () => api.logLines().find((l) => l.msg === "mail: given up; it will not be sent"), MAIL_WAIT);
     assert.equal(given.level, 50);
     assert.equal(given.template, "verify-email");
     const retries = api.logLines().filter((l) => l.msg === "mail: not delivered; will retry");

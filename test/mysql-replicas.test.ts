@@ -6,6 +6,7 @@ import { MariaDbReplication } from "./helpers/mariadb-replication";
 import { freshDependencies, startTestServerOn, type TestServer } from "./helpers/server";
 import { ADMIN_ENV, CREATE_PRODUCT, PRODUCT_FIELDS, addToCart, createProduct, loginAdmin, readCart, uniqueSku } from "./helpers/shop";
 import { statementsByPort } from "./helpers/statements-by-server";
+import { until } from "./helpers/until";
 
 const PRODUCT = `query($id: ID!) { product(id: $id) { ${PRODUCT_FIELDS} } }`;
 const PRODUCTS = `{ products(first: 100) { edges { node { id } } totalCount } }`;
@@ -18,13 +19,6 @@ describe("MySQL read replicas", () => {
   let admin: TestClient;
   const dbName = "sg_replicas";
 
-  const until = async (check: () => Promise<boolean>, what: string, timeoutMs = 20_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  };
   const readyz = async (on: TestServer) => {
     const res = await fetch(new URL("/readyz", on.url));
     return { status: res.status, dependencies: ((await res.json()) as { dependencies: Record<string, string> }).dependencies };
@@ -63,7 +57,7 @@ describe("MySQL read replicas", () => {
     await db.caughtUp();
     const visitor = server.client();
     // The admin's own write is on the replica once the monitor has seen it get there (a second or so).
-    await until(async () => (await onEach(() => admin.ok(PRODUCT, { id: product.id }))).replica.length > 0, "the admin reads from the replica again");
+    await until("the admin reads from the replica again", async () => (await onEach(() => admin.ok(PRODUCT, { id: product.id }))).replica.length > 0, { everyMs: 100 });
 
     const one = await onEach(() => visitor.ok(PRODUCT, { id: product.id }));
     assert.equal(one.result.product.id, product.id);
@@ -114,7 +108,7 @@ describe("MySQL read replicas", () => {
       assert.deepEqual(codes(refused), ["FORBIDDEN"]);
 
       // The other instance allows 1 s of lag: it reports the replica lagging, stays ready, and reads from the primary.
-      await until(async () => (await readyz(laggy)).dependencies["replica-1"] === "lagging", "the replica counts as lagging");
+      await until("the replica counts as lagging", async () => (await readyz(laggy)).dependencies["replica-1"] === "lagging", { everyMs: 100 });
       assert.equal((await readyz(laggy)).status, 200);
       const fallback = await onEach(() => laggy.client().ok(PRODUCT, { id: created.id }));
       assert.equal(fallback.result.product?.id, created.id);
@@ -122,7 +116,7 @@ describe("MySQL read replicas", () => {
     } finally {
       await db.startSqlThread();
     }
-    await until(async () => (await readyz(laggy)).dependencies["replica-1"] === "up", "the replica is up again");
+    await until("the replica is up again", async () => (await readyz(laggy)).dependencies["replica-1"] === "up", { everyMs: 100 });
   });
 
   it("goes on reading from the primary, without errors, when the replica is killed", async () => {

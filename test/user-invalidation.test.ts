@@ -9,6 +9,7 @@ import { RedisInvalidation } from "../src/cache/redis-invalidation";
 import { userInvalidation } from "../src/user-cache/user-invalidation";
 import { OwnRedis } from "./helpers/redis-server";
 import { REDIS_URL } from "./helpers/server";
+import { until } from "./helpers/until";
 
 const NAMESPACE = (process.env.SG_TEST_NAMESPACE ?? "sg_test").replace(/\W/g, "_");
 const row = (id: number): UserRow => ({ id, name: `User ${id}` });
@@ -18,15 +19,6 @@ function capturedLog() {
   const lines: Array<Record<string, any>> = [];
   const log = pino({ level: "info" }, { write: (line: string) => lines.push(JSON.parse(line)) });
   return { log, messages: () => lines.map((line) => line.msg as string) };
-}
-
-/** Waits for something that another connection makes happen (a message arriving), failing after 5 s. */
-async function eventually(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 const fastReconnect = { reconnectStrategy: () => 50, connectTimeout: 1000 };
@@ -100,7 +92,7 @@ describe("user cache invalidation over Redis", () => {
     }
     await a.invalidation.invalidate(1);
     assert.equal(a.cache.has(1), false);
-    await eventually(() => !b.cache.has(1), "the other instance dropped user 1");
+    await until("the other instance dropped user 1", () => !b.cache.has(1));
     assert.deepEqual([a.cache.has(2), b.cache.has(2)], [true, true]);
   });
 
@@ -111,7 +103,7 @@ describe("user cache invalidation over Redis", () => {
     await a.fill(1);
     await a.fill(2);
     await outside.publish(DROP_ALL);
-    await eventually(() => a.cache.size === 0, "the cache is empty");
+    await until("the cache is empty", () => a.cache.size === 0);
   });
 
   it("drops everything, and says so, on a message it does not understand", async () => {
@@ -120,7 +112,7 @@ describe("user cache invalidation over Redis", () => {
     const outside = await listener(REDIS_URL, prefix);
     await a.fill(1);
     await outside.publish("user 1 please");
-    await eventually(() => a.cache.size === 0, "the cache is empty");
+    await until("the cache is empty", () => a.cache.size === 0);
     assert.ok(a.messages().some((msg) => /unknown invalidation message/.test(msg)), a.messages().join("\n"));
   });
 
@@ -135,12 +127,12 @@ describe("user cache invalidation over Redis", () => {
     await a.invalidation.invalidate(1); // resolves: the write has happened whatever becomes of the message
     assert.equal(a.cache.size, 0);
     assert.ok(a.messages().some((msg) => /could not publish an invalidation/.test(msg)), a.messages().join("\n"));
-    await eventually(() => flaky.calls() >= 3, "the publish was retried");
+    await until("the publish was retried", () => flaky.calls() >= 3);
     assert.deepEqual(outside.heard, []);
     refuse = false;
-    await eventually(() => outside.heard.length > 0, "the owed message arrived");
+    await until("the owed message arrived", () => outside.heard.length > 0);
     assert.deepEqual(outside.heard, [DROP_ALL]);
-    await eventually(() => a.messages().some((msg) => /published the invalidation owed/.test(msg)), "the retry is logged");
+    await until("the retry is logged", () => a.messages().some((msg) => /published the invalidation owed/.test(msg)));
   });
 
   it("gives up the owed message once the TTL has passed, when every row cached before it has expired", async () => {
@@ -180,7 +172,7 @@ describe("user cache invalidation when Redis fails", () => {
     assert.equal(a.cache.has(1), true);
 
     await redis.stop();
-    await eventually(() => !a.invalidation.isListening(), "the subscriber noticed");
+    await until("the subscriber noticed", () => !a.invalidation.isListening());
     assert.equal(a.cache.size, 0);
     let loads = 0;
     const load = async () => (loads++, row(1));
@@ -191,7 +183,7 @@ describe("user cache invalidation when Redis fails", () => {
     assert.ok(a.messages().some((msg) => /invalidation channel failed/.test(msg)), a.messages().join("\n"));
 
     await redis.start();
-    await eventually(() => a.invalidation.isListening(), "the subscriber is back");
+    await until("the subscriber is back", () => a.invalidation.isListening());
     await a.cache.read(1, load);
     await a.cache.read(1, load);
     assert.equal(loads, 3);
@@ -229,11 +221,11 @@ describe("user cache invalidation when Redis fails", () => {
   it("refuses to start when the subscription is refused, leaving no connection behind", async () => {
     const admin = await client(redis.url);
     const connections = async () => String(await admin.sendCommand(["CLIENT", "LIST"])).trim().split("\n").length;
-    await eventually(async () => (await connections()) === 1, "only this connection is left from earlier tests");
+    await until("only this connection is left from earlier tests", async () => (await connections()) === 1);
     await admin.sendCommand(["ACL", "SETUSER", "default", "-subscribe"]);
     try {
       await assert.rejects(instance({ redis: admin, prefix: uniquePrefix() }), /NOPERM/);
-      await eventually(async () => (await connections()) === 1, "the refused subscriber is gone");
+      await until("the refused subscriber is gone", async () => (await connections()) === 1);
     } finally {
       await admin.sendCommand(["ACL", "SETUSER", "default", "+subscribe"]);
     }
