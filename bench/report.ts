@@ -15,7 +15,7 @@ interface Row {
 const fixed = (n: number | null | undefined, digits = 2) => (n === null || n === undefined || Number.isNaN(n) ? "–" : n.toFixed(digits));
 
 /** The table as Markdown, so it can be pasted into docs/performance.md as it is. */
-export function printTable(report: { results: Row[]; statementsPerOperation: Record<string, { sql: number; redis: number }>; floods?: any; memory?: any; machine: any }): void {
+export function printTable(report: { results: Row[]; statementsPerOperation: Record<string, { sql: number; redis: number }>; floods?: any; memory?: any; cacheMemory?: any; machine: any }): void {
   const lines = [
     "| operation | req/s | p50 ms | p99 ms | p99/p50 | ratio | target | SQL/op | Redis/op | server CPU µs/op | peak RSS MB |",
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -41,6 +41,13 @@ export function printTable(report: { results: Row[]; statementsPerOperation: Rec
     console.log(`Peak RSS: ${fixed(peakRssMb[0], 1)} MB over the first ${window} requests, ${fixed(peakRssMb[1], 1)} MB over the last ${window} of ${requests[1]} (${fixed(peakGrowth * 100, 1)}%, target within 10%)`);
     console.log(`RSS at one instant: ${fixed(rssMb[0], 1)} MB after ${requests[0]} requests, ${fixed(rssMb[1], 1)} MB after ${requests[1]} (${fixed(growth * 100, 1)}%)`);
     console.log(`RSS after a full GC: ${fixed(afterGc.rssMb[0], 1)} MB and ${fixed(afterGc.rssMb[1], 1)} MB (${fixed(afterGc.growth * 100, 1)}%); heap used ${fixed(afterGc.heapUsedMb[0], 1)} and ${fixed(afterGc.heapUsedMb[1], 1)} MB`);
+  }
+  if (report.cacheMemory) {
+    const { linesPerCart, pageSize, caches } = report.cacheMemory;
+    const shapes: Record<string, string> = { user: "a user's row and view", cart: `a cart of ${linesPerCart} lines`, catalog: `a page of ${pageSize} products kept as records, or as its whole answer: one of each per page read` };
+    for (const [name, c] of Object.entries<any>(caches)) {
+      console.log(`Cache memory, ${name}: ${c.entries} entries, ${c.bytesPerEntry} bytes each (${shapes[name]}), ${fixed(c.totalMb, 1)} MB in all`);
+    }
   }
   console.log(`load average at start ${report.machine.loadAverageAtStart.join(" ")}, at end ${report.machine.loadAverageAtEnd.join(" ")}`);
 }

@@ -340,6 +340,14 @@ async function main(): Promise<void> {
       console.log(`  peak RSS ${peak20k.toFixed(1)} MB over the first ${first}, ${peak200k.toFixed(1)} MB over the last ${first}; RSS ${rss20k.toFixed(1)} MB after ${first}, ${rss200k.toFixed(1)} MB after ${settings.memoryRequests}; after a full GC ${kept20k.rssMb.toFixed(1)} and ${kept200k.rssMb.toFixed(1)} MB (heap ${kept20k.heapUsedMb.toFixed(1)} and ${kept200k.heapUsedMb.toFixed(1)} MB)`);
     }
 
+    // What each cache holds when full (the defaults), in a process of its own: bench/cache-memory.ts.
+    let cacheMemory: unknown;
+    if (!settings.skip.has("caches")) {
+      console.log("bench: cache memory (each cache filled to its default size)");
+      const out = execFileSync(process.execPath, ["--expose-gc", path.join(ROOT, "dist", "bench", "cache-memory.js")], { encoding: "utf8" });
+      cacheMemory = JSON.parse(out.trim().split("\n").pop()!);
+    }
+
     const results = active.map((s) => {
       const runs = rounds[s.name] ?? [];
       const base = s.baseline ? rounds[s.baseline] : undefined;
@@ -372,6 +380,7 @@ async function main(): Promise<void> {
       statementsPerOperation: perOp,
       floods,
       memory,
+      cacheMemory,
     };
     printTable(report);
     const dir = path.join(ROOT, "bench", "results");
