@@ -118,15 +118,16 @@ async function main(): Promise<void> {
     });
 
     // The catalog cache as visitors fill it over HTTP: `products(first: 20, after: ...)`, each page kept both
-    // as records and as its whole answer, and (like the listing that found the cursors) emptied first.
+    // as records and as its whole answer; emptied first of the listing that found the cursors.
     const cursors: string[] = [];
     for (let after: string | null = null; cursors.length < pages; ) {
       const answer = await graphql(server.url, `query($after: String) { products(first: 100, after: $after) { edges { cursor } pageInfo { endCursor } } }`, { after });
       cursors.push(...answer.products.edges.map((edge: { cursor: string }) => edge.cursor));
       after = answer.products.pageInfo.endCursor;
     }
-    services.catalogCache.dropAll();
     const PAGE = `query($after: String) { products(first: ${PAGE_SIZE}, after: $after) { edges { cursor node { id sku name description priceCents stock active } } totalCount pageInfo { hasNextPage endCursor } } }`;
+    await graphql(server.url, PAGE, { after: null }); // the operation's first request prepares its fast path, which keeps answers
+    services.catalogCache.dropAll();
     await measure("catalog", () => services.catalogCache.size, async () => {
       for (const after of cursors.slice(0, pages / 2)) await graphql(server.url, PAGE, { after });
     });

@@ -33,7 +33,7 @@ describe("npm run bench, in a short run", () => {
     rmSync(output, { force: true });
     if (!database) return;
     const conn = await mysql.createConnection(MYSQL_ROOT);
-    await conn.query(`DROP DATABASE IF EXISTS \`${database}\``);
+    for (const name of [database, `${database}_caches`]) await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
     await conn.end();
     const redis = createClient({ url: REDIS_URL });
     await redis.connect();
@@ -41,7 +41,7 @@ describe("npm run bench, in a short run", () => {
     await redis.close();
   });
 
-  it("measures every row against its baseline, counts statements, floods, checks memory and writes its report", { timeout: 300_000 }, async () => {
+  it("measures every row against its baseline, counts statements, floods, checks memory and the caches' when full, and writes its report", { timeout: 300_000 }, async () => {
     const deps = await freshDependencies("bench");
     database = new URL(deps.databaseUrl).pathname.slice(1);
     redisPrefix = deps.redisPrefix;
@@ -95,5 +95,10 @@ describe("npm run bench, in a short run", () => {
 
     assert.deepEqual(report.memory.requests, [200, 2000]);
     assert.ok(report.memory.peakRssMb.every((mb: number) => mb > 0));
+
+    // Each cache filled to its default size (config.ts), and each entry takes memory.
+    const { user, cart, catalog } = report.cacheMemory.caches;
+    assert.deepEqual([user.entries, cart.entries, catalog.entries], [5000, 10000, 1000]);
+    for (const c of [user, cart, catalog]) assert.ok(c.bytesPerEntry > 100 && c.totalMb > 0, JSON.stringify(c));
   });
 });
