@@ -10,6 +10,8 @@ interface Row {
   redisPerOp: number | null;
   peakRssMb: number;
   cpuUsPerOp: number;
+  dbCpuUsPerOp?: number;
+  redisCpuUsPerOp?: number;
 }
 
 const fixed = (n: number | null | undefined, digits = 2) => (n === null || n === undefined || Number.isNaN(n) ? "–" : n.toFixed(digits));
@@ -17,15 +19,15 @@ const fixed = (n: number | null | undefined, digits = 2) => (n === null || n ===
 /** The table as Markdown, so it can be pasted into docs/performance.md as it is. */
 export function printTable(report: { results: Row[]; statementsPerOperation: Record<string, { sql: number; redis: number }>; floods?: any; memory?: any; cacheMemory?: any; machine: any }): void {
   const lines = [
-    "| operation | req/s | p50 ms | p99 ms | p99/p50 | ratio | target | SQL/op | Redis/op | server CPU µs/op | peak RSS MB |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| operation | req/s | p50 ms | p99 ms | p99/p50 | ratio | target | SQL/op | Redis/op | server CPU µs/op | MySQL CPU µs/op | Redis CPU µs/op | peak RSS MB |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const r of report.results) {
     const ratio = r.ratio === null ? "baseline" : `${fixed(r.ratio)}x ${r.target !== null ? (r.ratio >= r.target ? "ok" : "MISSED") : ""}`;
     const tail = r.p99 / r.p50;
     const flags = [r.failures ? `${r.failures} failed` : "", tail > 4 ? "p99>4x" : ""].filter(Boolean).join(", ");
     lines.push(
-      `| ${r.name}${flags ? ` (${flags})` : ""} | ${fixed(r.rps, 0)} | ${fixed(r.p50)} | ${fixed(r.p99)} | ${fixed(tail, 1)} | ${ratio} | ${r.target === null ? "" : `>= ${r.target}x`} | ${fixed(r.sqlPerOp)} | ${fixed(r.redisPerOp)} | ${fixed(r.cpuUsPerOp, 0)} | ${fixed(r.peakRssMb, 0)} |`,
+      `| ${r.name}${flags ? ` (${flags})` : ""} | ${fixed(r.rps, 0)} | ${fixed(r.p50)} | ${fixed(r.p99)} | ${fixed(tail, 1)} | ${ratio} | ${r.target === null ? "" : `>= ${r.target}x`} | ${fixed(r.sqlPerOp)} | ${fixed(r.redisPerOp)} | ${fixed(r.cpuUsPerOp, 0)} | ${fixed(r.dbCpuUsPerOp, 0)} | ${fixed(r.redisCpuUsPerOp, 0)} | ${fixed(r.peakRssMb, 0)} |`,
     );
   }
   console.log("\n" + lines.join("\n"));

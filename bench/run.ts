@@ -16,7 +16,7 @@ import { ADD_TO_CART, ADMIN, BENCH_HEADERS, LOGIN, PASSWORD, accepts, fillCart, 
 import type { LoadSpec } from "./load";
 import { loadConfig } from "../src/config";
 import { printTable } from "./report";
-import { API_NODE_FLAGS, PINNING, ROOT, freePort, runOnLoadCore, runOnServerCore, startServerProcess, type ServerProcess } from "./servers";
+import { API_NODE_FLAGS, PINNING, ROOT, freePort, localServerCpu, runOnLoadCore, runOnServerCore, startServerProcess, type ServerProcess } from "./servers";
 import { createServer } from "node:http";
 import { median, type Measurement } from "./stats";
 
@@ -85,6 +85,8 @@ async function startMailSink(): Promise<{ url: string; close(): Promise<void> }>
   const { port } = sink.server.address() as AddressInfo;
   return { url: `smtp://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => sink.close(() => resolve())) };
 }
+
+const isLoopback = (url: string) => ["127.0.0.1", "localhost", "[::1]"].includes(new URL(url).hostname);
 
 const loadavg = () => os.loadavg().map((l) => Math.round(l * 100) / 100);
 
@@ -231,7 +233,12 @@ async function main(): Promise<void> {
     const wanted = new Set(selected.flatMap((s) => [s.name, ...(s.baseline ? [s.baseline] : [])]));
     const active = scenarios.filter((s) => wanted.has(s.name));
 
-    type Run = Measurement & { peakRssMb?: number; cpuUsPerOp?: number; loadgenCpu?: number };
+    type Run = Measurement & { peakRssMb?: number; cpuUsPerOp?: number; dbCpuUsPerOp?: number; redisCpuUsPerOp?: number; loadgenCpu?: number };
+    // The database's and Redis's share of each operation, when they run on this machine: whole processes,
+    // so their background work counts too (on a quiet machine, next to nothing).
+    const dbCpu = isLoopback(settings.mysqlRoot) ? localServerCpu(["mariadbd", "mysqld"]) : undefined;
+    const redisCpu = isLoopback(settings.redisUrl) ? localServerCpu(["redis-server"]) : undefined;
+    const perRequest = (seconds: number, requests: number) => (seconds * 1e6) / Math.max(1, requests);
     const measure = async (s: Scenario, load: { durationS?: number; amount?: number; connections?: number }): Promise<Run> => {
       await s.before?.();
       if (s.kind === "verify") {
@@ -241,10 +248,15 @@ async function main(): Promise<void> {
       server.resetPeak();
       const spec = s.spec!(load);
       if (s.name.startsWith("login")) spec.connections = settings.loginConnections;
-      const cpuBefore = server.cpuSeconds();
+      const [cpuBefore, dbBefore, redisBefore] = [server.cpuSeconds(), dbCpu?.(), redisCpu?.()];
       const result = await runOnLoadCore<Measurement & { loadgenCpu: number }>("load.js", [JSON.stringify(spec)]);
-      const cpuUsPerOp = ((server.cpuSeconds() - cpuBefore) * 1e6) / Math.max(1, result.requests);
-      return { ...result, cpuUsPerOp, peakRssMb: server.memory().peakRssMb };
+      return {
+        ...result,
+        cpuUsPerOp: perRequest(server.cpuSeconds() - cpuBefore, result.requests),
+        dbCpuUsPerOp: dbCpu ? perRequest(dbCpu() - dbBefore!, result.requests) : undefined,
+        redisCpuUsPerOp: redisCpu ? perRequest(redisCpu() - redisBefore!, result.requests) : undefined,
+        peakRssMb: server.memory().peakRssMb,
+      };
     };
 
     // A warm-up is counted in operations, really: V8 optimizes a function after enough calls. Logins run
@@ -260,7 +272,7 @@ async function main(): Promise<void> {
       for (const s of active) {
         const m = await measure(s, { durationS: settings.durationS });
         (rounds[s.name] ??= []).push(m);
-        console.log(`  ${s.name.padEnd(36)} ${m.rps.toFixed(0).padStart(7)} req/s  p50 ${m.p50.toFixed(2)} ms  p99 ${m.p99.toFixed(2)} ms  cpu ${m.cpuUsPerOp?.toFixed(0) ?? "–"} µs/op${m.failures ? `  FAILURES ${m.failures}` : ""}`);
+        console.log(`  ${s.name.padEnd(36)} ${m.rps.toFixed(0).padStart(7)} req/s  p50 ${m.p50.toFixed(2)} ms  p99 ${m.p99.toFixed(2)} ms  cpu ${m.cpuUsPerOp?.toFixed(0) ?? "–"} µs/op (MySQL ${m.dbCpuUsPerOp?.toFixed(0) ?? "–"}, Redis ${m.redisCpuUsPerOp?.toFixed(0) ?? "–"})${m.failures ? `  FAILURES ${m.failures}` : ""}`);
       }
     }
 
@@ -364,6 +376,8 @@ async function main(): Promise<void> {
         sqlPerOp: perOp[s.name]?.sql ?? null,
         redisPerOp: perOp[s.name]?.redis ?? null,
         cpuUsPerOp: median(runs.map((m) => m.cpuUsPerOp ?? NaN)),
+        dbCpuUsPerOp: median(runs.map((m) => m.dbCpuUsPerOp ?? NaN)),
+        redisCpuUsPerOp: median(runs.map((m) => m.redisCpuUsPerOp ?? NaN)),
         peakRssMb: Math.max(...runs.map((m) => m.peakRssMb ?? NaN)),
         loadgenCpu: median(runs.map((m) => m.loadgenCpu ?? NaN)),
         rounds: runs,

@@ -98,6 +98,30 @@ export async function startServerProcess(
   return makeHandle(name, child, port, origin, tail);
 }
 
+/** A process's CPU time so far, in seconds (fields 14 and 15 of /proc/<pid>/stat, after the command name). */
+function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/**
+ * The CPU-time reader of a server this machine runs (MariaDB, Redis), found by its program's name; undefined
+ * when none runs here or /proc cannot be read. The bench puts its CPU per operation beside the API's.
+ */
+export function localServerCpu(programs: string[]): (() => number) | undefined {
+  for (const program of programs) {
+    const pid = Number(spawnSync("pgrep", ["-o", "-x", program]).stdout?.toString().trim());
+    if (!pid) continue;
+    try {
+      cpuSecondsOf(pid);
+      return () => cpuSecondsOf(pid);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
 function makeHandle(name: string, child: ChildProcess, port: number, origin: string, tail: string[]): ServerProcess {
   const pid = child.pid!;
   const status = () => readFileSync(`/proc/${pid}/status`, "utf8");
@@ -108,11 +132,7 @@ function makeHandle(name: string, child: ChildProcess, port: number, origin: str
     port,
     origin,
     memory: () => ({ rssMb: kb("VmRSS") / 1024, peakRssMb: kb("VmHWM") / 1024 }),
-    cpuSeconds: () => {
-      // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name, in clock ticks.
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-    },
+    cpuSeconds: () => cpuSecondsOf(pid),
     resetPeak: () => {
       try {
         writeFileSync(`/proc/${pid}/clear_refs`, "5");

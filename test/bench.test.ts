@@ -73,6 +73,9 @@ describe("npm run bench, in a short run", () => {
         assert.ok(ROWS.includes(row.baseline) && row.ratio > 0 && row.target > 0, row.name);
       }
     }
+    // MariaDB and Redis run on this machine, so their CPU per operation is read beside the API's.
+    const addToCart = report.results.find((r: { name: string }) => r.name === "addToCart");
+    assert.ok(addToCart.dbCpuUsPerOp > 0 && addToCart.redisCpuUsPerOp >= 0, JSON.stringify(addToCart));
     const statements = (name: string) => report.statementsPerOperation[name];
     // Constant in the rows: a line write, one statement; a cart of 1 or 5 lines and a page of 1, 20 or 100
     // products, at most one (the cart and catalog caches answer most of them from memory: none, when each TTL
