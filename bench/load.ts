@@ -1,9 +1,10 @@
 /**
  * The load generator, run as its own process (pinned to its own core by the bench). Reads a LoadSpec
- * as JSON from argv, drives autocannon, records every response time itself (autocannon's histogram
+ * as JSON from stdin, drives autocannon, records every response time itself (autocannon's histogram
  * keeps whole milliseconds, too coarse here) and prints one JSON line.
  */
 import autocannon from "autocannon";
+import { text } from "node:stream/consumers";
 import { summarize } from "./stats";
 
 export interface LoadSpec {
@@ -23,7 +24,7 @@ export interface LoadSpec {
 }
 
 async function main(): Promise<void> {
-  const spec = JSON.parse(process.argv[2]) as LoadSpec;
+  const spec = JSON.parse(await text(process.stdin)) as LoadSpec;
   let turn = 0;
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};

@@ -162,10 +162,13 @@ function makeHandle(name: string, child: ChildProcess, port: number, origin: str
   } as ServerProcess;
 }
 
-/** Runs a compiled bench script (dist/bench/…) on core 1 and parses the JSON line it prints. */
-export function runOnLoadCore<T>(script: string, args: string[]): Promise<T> {
+/**
+ * Runs a compiled bench script (dist/bench/…) on core 1 and parses the JSON line it prints; `input`, when
+ * given, is its stdin (a load's spec with many sessions is longer than one argument may be).
+ */
+export function runOnLoadCore<T>(script: string, args: string[], input?: string): Promise<T> {
   const [command, argv] = pinned(1, process.execPath, [path.join(DIST, "bench", script), ...args]);
-  return runJson<T>(command, argv);
+  return runJson<T>(command, argv, input);
 }
 
 /** Same, on the server's core (the raw hashing loop competes for the same CPU as the API would). */
@@ -174,13 +177,14 @@ export function runOnServerCore<T>(script: string, args: string[]): Promise<T> {
   return runJson<T>(command, argv);
 }
 
-function runJson<T>(command: string, args: string[]): Promise<T> {
+function runJson<T>(command: string, args: string[], input?: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    if (input !== undefined) child.stdin!.end(input);
     let out = "";
     let err = "";
-    child.stdout.on("data", (c) => (out += c));
-    child.stderr.on("data", (c) => (err += c));
+    child.stdout!.on("data", (c) => (out += c));
+    child.stderr!.on("data", (c) => (err += c));
     child.on("exit", (code) => {
       const line = out.trim().split("\n").at(-1) ?? "";
       try {
