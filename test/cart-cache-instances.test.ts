@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { TestClient } from "./helpers/client";
 import { login, registerUser } from "./helpers/factories";
-import { OwnRedis } from "./helpers/redis-server";
+import { ServerOnOwnRedis } from "./helpers/deaf-server";
 import {
   QUIET_MAIL_SENDER, flushUserCaches, freshDependencies, invalidationsDelivered, startEmbeddedServer, startTestServerOn, type TestServer,
 } from "./helpers/server";
@@ -160,13 +160,19 @@ describe("the cart cache on two instances (MySQL and Redis)", () => {
     assert.equal((await cartOn(b, onB)).cart.lines[0].product.active, false);
   });
 
-  it("a guest's logout on A drops their cart on B (it is deleted with the session)", async () => {
+  /** A guest with one line in a cart made on A, which B has read and cached. */
+  async function guestCartCachedOnB() {
     const product = await createProduct(adminOnA);
     const guest = a.client();
     await addToCart(guest, product.id, 1);
     const owner = { sessionKey: await sessionKeyOf(a, product) };
     await cartOn(b, guest.at(b.url));
     assert.equal(b.services.cartCache.has(owner), true);
+    return { guest, owner };
+  }
+
+  it("a guest's logout on A drops their cart on B (it is deleted with the session)", async () => {
+    const { guest, owner } = await guestCartCachedOnB();
     assert.equal((await guest.ok("mutation { logout }")).logout, true);
     await droppedOn(b, owner);
     assert.deepEqual((await cartOn(b, guest.at(b.url))).cart.lines, []);
@@ -185,12 +191,7 @@ describe("the cart cache on two instances (MySQL and Redis)", () => {
   });
 
   it("the sweeper on A drops the abandoned carts it deletes from B's cache", async () => {
-    const product = await createProduct(adminOnA);
-    const guest = a.client();
-    await addToCart(guest, product.id, 1);
-    const owner = { sessionKey: await sessionKeyOf(a, product) };
-    await cartOn(b, guest.at(b.url));
-    assert.equal(b.services.cartCache.has(owner), true);
+    const { guest, owner } = await guestCartCachedOnB();
     await a.sql("UPDATE carts SET updated_at = UTC_TIMESTAMP(3) - INTERVAL 1 DAY WHERE session_key = ?", [owner.sessionKey]);
     assert.ok((await sweepAbandonedCarts({ em: a.services.orm.em, services: a.services }, 3600)) >= 1);
     await droppedOn(b, owner);
@@ -210,16 +211,14 @@ describe("the cart cache on two instances (MySQL and Redis)", () => {
 });
 
 describe("the cart cache while its invalidations cannot arrive (Redis down)", () => {
-  let redis: OwnRedis;
+  let deaf: ServerOnOwnRedis;
   let server: TestServer;
   before(async () => {
-    redis = await OwnRedis.start();
-    const { databaseUrl, redisPrefix } = await freshDependencies("cart_cache_deaf");
-    server = await startTestServerOn({ databaseUrl, redisPrefix }, { ...ADMIN_ENV, ...QUIET_MAIL_SENDER, ...LONG_TTL, REDIS_URL: redis.url });
+    deaf = await ServerOnOwnRedis.start("cart_cache_deaf", { ...ADMIN_ENV, ...QUIET_MAIL_SENDER, ...LONG_TTL });
+    server = deaf.server;
   });
   after(async () => {
-    await server?.close();
-    await redis?.stop();
+    await deaf?.close();
   });
 
   // The sessions live in that Redis too, so no request gets through while it is down: the cart is read as a
@@ -237,14 +236,12 @@ describe("the cart cache while its invalidations cannot arrive (Redis down)", ()
     await invalidationsDelivered(server); // the writes' own messages come back over Redis, and would drop what it keeps
     assert.deepEqual([await read(), await read()], [{ lines: [[product.id, 1]], statements: 1 }, { lines: [[product.id, 1]], statements: 0 }]);
 
-    await redis.stop();
-    await until("the subscriber noticed", () => !server.services.invalidation.isListening());
+    await deaf.deafen();
     await server.sql("UPDATE cart_lines SET quantity = 4 WHERE product_id = ?", [product.id]);
     for (let i = 0; i < 2; i++) assert.deepEqual(await read(), { lines: [[product.id, 4]], statements: 1 });
     assert.equal(server.services.cartCache.size, 0);
 
-    await redis.start();
-    await until("the subscriber is back", () => server.services.invalidation.isListening());
+    await deaf.restore();
     assert.deepEqual([(await read()).statements, (await read()).statements], [1, 0]);
   });
 });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { codes, type TestClient } from "./helpers/client";
 import { registerUser } from "./helpers/factories";
-import { OwnRedis } from "./helpers/redis-server";
+import { ServerOnOwnRedis } from "./helpers/deaf-server";
 import {
   QUIET_MAIL_SENDER, flushUserCaches, freshDependencies, invalidationsDelivered, startEmbeddedServer, startTestServerOn, type TestServer,
 } from "./helpers/server";
@@ -12,7 +12,6 @@ import type { Request, Response } from "express";
 import { listProducts } from "../src/catalog/catalog";
 import type { Context } from "../src/context";
 import { visitorReads } from "../src/db/replicas/visitor-reads";
-import { until } from "./helpers/until";
 
 const PAGE = `query($search: String, $first: Int, $after: String) {
   products(search: $search, first: $first, after: $after) { edges { cursor node { ${PRODUCT_FIELDS} } } totalCount pageInfo { hasNextPage endCursor } }
@@ -192,16 +191,14 @@ describe("the catalog cache on two instances (MySQL and Redis)", () => {
 });
 
 describe("the catalog cache while its invalidations cannot arrive (Redis down)", () => {
-  let redis: OwnRedis;
+  let deaf: ServerOnOwnRedis;
   let server: TestServer;
   before(async () => {
-    redis = await OwnRedis.start();
-    const { databaseUrl, redisPrefix } = await freshDependencies("catalog_cache_deaf");
-    server = await startTestServerOn({ databaseUrl, redisPrefix }, { ...ADMIN_ENV, ...QUIET_MAIL_SENDER, ...LONG_TTL, REDIS_URL: redis.url });
+    deaf = await ServerOnOwnRedis.start("catalog_cache_deaf", { ...ADMIN_ENV, ...QUIET_MAIL_SENDER, ...LONG_TTL });
+    server = deaf.server;
   });
   after(async () => {
-    await server?.close();
-    await redis?.stop();
+    await deaf?.close();
   });
 
   it("reads every page from the database and keeps none while the subscriber is disconnected, and caches again once back", async () => {
@@ -210,8 +207,7 @@ describe("the catalog cache while its invalidations cannot arrive (Redis down)",
     await page(server, server.client(), { search });
     assert.deepEqual((await page(server, server.client(), { search })).statements, []);
 
-    await redis.stop();
-    await until("the subscriber noticed", () => !server.services.invalidation.isListening());
+    await deaf.deafen();
     await server.sql("UPDATE products SET name = ? WHERE id = ?", [`Changed while deaf ${search}`, created.id]);
     for (let i = 0; i < 2; i++) {
       const read = await page(server, server.client(), { search });
@@ -219,8 +215,7 @@ describe("the catalog cache while its invalidations cannot arrive (Redis down)",
     }
     assert.equal(server.services.catalogCache.size, 0);
 
-    await redis.start();
-    await until("the subscriber is back", () => server.services.invalidation.isListening());
+    await deaf.restore();
     assert.equal((await page(server, server.client(), { search })).statements.length, 1);
     assert.deepEqual((await page(server, server.client(), { search })).statements, []);
   });
